@@ -1,0 +1,110 @@
+/** Requests and results of the use cases. The CLI builds requests (validated with zod) and renders results. */
+import type { Clock } from '../transport/clock.js';
+import type { DfuAltSetting, DfuDeviceInfo, UsbBackend } from '../transport/types.js';
+import type { Emit, Phase } from '../dfu/events.js';
+import type { DfuseOptions, MemoryLayout } from '../dfu/plan-types.js';
+
+/** dfu-util's -d half: `vid:pid`, `*` = any, `-` on the runtime side = no runtime device wanted. */
+export interface IdMatch {
+  vendorId?: number | undefined; // undefined = any
+  productId?: number | undefined; // undefined = any
+}
+
+/**
+ * Which device and interface to use. Mirrors dfu-util: -d runtime[,dfu], -S serial[,dfuSerial],
+ * -p path, -n devnum, -c cfg, -i intf, -a alt (number or name).
+ */
+export interface DeviceSelector {
+  /** Runtime-mode ids; `null` means '-' (do not accept runtime devices). */
+  runtimeIds?: IdMatch | null | undefined;
+  /** DFU-mode ids. When only one pair is given (`-d vid:pid`) it applies to both modes. */
+  dfuIds?: IdMatch | undefined;
+  runtimeSerial?: string | undefined;
+  dfuSerial?: string | undefined;
+  path?: string | undefined;
+  devnum?: number | undefined;
+  cfg?: number | undefined;
+  intf?: number | undefined;
+  /** Alt setting number, or a name: the exact iInterface string, or the parsed DfuSe region name. */
+  alt?: number | string | undefined;
+}
+
+export interface OpContext {
+  backend: UsbBackend;
+  clock: Clock;
+  emit: Emit;
+}
+
+export interface DownloadRequest {
+  selector: DeviceSelector;
+  file: string;
+  dfuse?: DfuseOptions | undefined;
+  /** Override wTransferSize (-t). */
+  transferSize?: number | undefined;
+  /** -R: reset the device after the operation. */
+  reset: boolean;
+}
+
+export interface UploadRequest {
+  selector: DeviceSelector;
+  file: string;
+  dfuse?: DfuseOptions | undefined;
+  /** -Z: expected upload size (plain DFU: progress only; also a cap). */
+  uploadSize?: number | undefined;
+  transferSize?: number | undefined;
+  /** Overwrite an existing output file. */
+  force: boolean;
+  reset: boolean;
+}
+
+export interface DetachRequest {
+  selector: DeviceSelector;
+}
+
+export type DeviceMode = 'runtime' | 'dfu';
+
+/** One alt setting as `list` shows it. */
+export interface ListedAlt extends DfuAltSetting {
+  /** Parsed DfuSe memory layout, when the name is one. */
+  layout?: MemoryLayout | undefined;
+  layoutError?: string | undefined;
+}
+
+export interface ListedDevice extends Omit<DfuDeviceInfo, 'alts'> {
+  mode: DeviceMode;
+  /** DfuSe (bcdDFUVersion 0x011A) device. */
+  dfuse: boolean;
+  alts: ListedAlt[];
+  /** Serial that cannot tell boards apart (ST F0 `FFFFFFFEFFFF`, F105/F107 `STM32`). */
+  serialNotUnique?: boolean;
+}
+
+export interface DeviceSummary {
+  vendorId: number;
+  productId: number;
+  serial?: string | undefined;
+  portPath: string;
+  mode: DeviceMode;
+  interfaceNumber: number;
+  alternateSetting: number;
+  altName?: string | undefined;
+}
+
+export interface PhaseSummary {
+  phase: Phase;
+  bytes: number;
+  elapsedMs: number;
+}
+
+export interface OperationResult {
+  operation: 'download' | 'upload' | 'detach';
+  device: DeviceSummary;
+  /** Bytes written (download) or read (upload). */
+  bytes: number;
+  elapsedMs: number;
+  phases: PhaseSummary[];
+  /** What happened at the end, in words: 'device left the bus after :leave', 'device reset'... */
+  outcome?: string | undefined;
+  /** Upload: the file written. */
+  file?: string | undefined;
+}

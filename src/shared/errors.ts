@@ -1,0 +1,68 @@
+/**
+ * One error type for the whole program. `message` states the facts (address,
+ * state, status); `hint` says how to fix it. The CLI maps `code` to an exit
+ * status (src/cli/exit-codes.ts) — nothing else calls process.exit.
+ */
+export type ErrorCode =
+  // bad input, always raised before the first USB transfer
+  | 'USAGE' // bad option value or combination
+  | 'BAD_ADDRESS_SPEC' // a -s string that does not parse
+  | 'FILE_NOT_FOUND' // input file missing or unreadable
+  | 'FILE_EXISTS' // upload target exists and --force not given
+  | 'FORMAT' // firmware file malformed
+  | 'IMAGE_MISMATCH' // file suffix VID/PID does not match the device
+  | 'LAYOUT' // memory-layout string malformed
+  | 'DOES_NOT_FIT' // image outside the memory layout / larger than the region
+  | 'NOT_WRITABLE' // image touches read-only or unknown memory
+  // finding the device
+  | 'NO_DEVICE' // nothing matches the selection
+  | 'MULTIPLE_DEVICES' // ambiguous selection
+  | 'RUNTIME_MODE' // device is in runtime (appIDLE) mode and needs DETACH
+  | 'ACCESS' // permission denied (udev rule)
+  | 'DRIVER' // wrong driver bound (Windows WinUSB)
+  | 'BUSY' // another program holds the interface
+  // talking to the device
+  | 'DEVICE_GONE' // device left the bus unexpectedly
+  | 'TIMEOUT' // transfer or wait exceeded its deadline
+  | 'STALL' // device stalled a request (LIBUSB_ERROR_PIPE)
+  | 'USB_IO' // other libusb failures
+  | 'DFU_STATUS' // device reported a DFU error status
+  | 'DFU_STATE' // device is in a state the protocol does not allow here
+  | 'VERIFY_MISMATCH' // read-back differs from what was written
+  | 'UNSUPPORTED' // device cannot do the requested operation
+  | 'INTERNAL';
+
+export interface ErrorOptions {
+  hint?: string;
+  cause?: unknown;
+  /** Structured facts for --json output (address, state, status, phase...). */
+  details?: Record<string, unknown>;
+}
+
+export class DfuFlashError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'DfuFlashError';
+    this.code = code;
+    this.hint = options.hint;
+    this.details = options.details ?? {};
+  }
+}
+
+export function isDfuFlashError(e: unknown, code?: ErrorCode): e is DfuFlashError {
+  return e instanceof DfuFlashError && (code === undefined || e.code === code);
+}
+
+/** Format a number as 0x%08x, the way addresses are printed everywhere. */
+export function hex32(n: number): string {
+  return '0x' + (n >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Format a VID or PID as 4 hex digits. */
+export function hex16(n: number): string {
+  return (n & 0xffff).toString(16).padStart(4, '0');
+}
