@@ -1,0 +1,215 @@
+/**
+ * ST DfuSe engine (AN3156): special commands in DNLOAD block 0, block-addressed
+ * data (address = (wBlockNum − 2) × wTransferSize + address pointer), leave.
+ * It executes a DownloadPlan from the planner: every erase before any write.
+ */
+import {
+  DFUSE_CMD_ERASE,
+  DFUSE_CMD_READ_UNPROTECT,
+  DFUSE_CMD_SET_ADDRESS,
+  DFUSE_FIRST_DATA_BLOCK,
+  DfuState,
+  DfuStatus,
+} from './constants.js';
+import { DfuFlashError, hex32 } from '../shared/errors.js';
+import { getStatusSettled, pollWhileBusy } from './poll.js';
+import { PhaseTracker, inPhase, statusError, type DfuSession } from './session.js';
+import { describeState } from './status.js';
+import { looksGone } from './gone.js';
+import { concat } from './dfu11.js';
+import type { Phase } from './events.js';
+import type { DownloadPlan } from './plan-types.js';
+
+const COMMAND_DEADLINE_MS = 20_000;
+const MASS_ERASE_DEADLINE_MS = 60_000;
+const BLOCK_DEADLINE_MS = 10_000;
+/** Highest block count after one SET_ADDRESS: wBlockNum is 16 bits and starts at 2. */
+const MAX_BLOCKS_PER_ADDRESS = 0xffff - DFUSE_FIRST_DATA_BLOCK + 1;
+
+function commandBytes(cmd: number, address?: number): Uint8Array {
+  if (address === undefined) return Uint8Array.of(cmd);
+  const a = address >>> 0;
+  return Uint8Array.of(cmd, a & 0xff, (a >>> 8) & 0xff, (a >>> 16) & 0xff, (a >>> 24) & 0xff);
+}
+
+interface CommandOptions {
+  phase: Phase;
+  deadlineMs?: number;
+  minTotalMs?: number;
+}
+
+/**
+ * One DfuSe command: DNLOAD block 0, then GETSTATUS — which must say dfuDNBUSY,
+ * since the device executes the command when that GETSTATUS arrives — then
+ * wait while busy; the command succeeded when the device is in dfuDNLOAD-IDLE with status OK.
+ */
+export async function dfuseCommand(
+  session: DfuSession,
+  name: string,
+  cmd: number,
+  address: number | undefined,
+  options: CommandOptions,
+): Promise<void> {
+  const what = address === undefined ? name : `${name} ${hex32(address)}`;
+  await inPhase(options.phase, address, name, async () => {
+    await session.req.dnload(0, commandBytes(cmd, address));
+    const first = await session.req.getStatus();
+    if (first.state !== DfuState.dfuDNBUSY) {
+      if (first.status !== DfuStatus.OK) throw statusError(options.phase, what, first, address);
+      throw new DfuFlashError('DFU_STATE', `${what}: the device answered ${describeState(first.state)} instead of dfuDNBUSY, so it did not execute the command`, {
+        hint: 'replug the device and try again; if it persists, report the device (dfu-flash list --json)',
+        details: { phase: options.phase, address, state: first.state, status: first.status },
+      });
+    }
+    const pollOptions = { deadlineMs: options.deadlineMs ?? COMMAND_DEADLINE_MS, what };
+    const reply = await pollWhileBusy(
+      session,
+      first,
+      options.minTotalMs === undefined ? pollOptions : { ...pollOptions, minTotalMs: options.minTotalMs },
+    );
+    if (reply.status !== DfuStatus.OK) throw statusError(options.phase, what, reply, address);
+    if (reply.state !== DfuState.dfuDNLOAD_IDLE) {
+      throw new DfuFlashError('DFU_STATE', `${what}: device went to ${describeState(reply.state)} instead of dfuDNLOAD-IDLE`, {
+        hint: 'replug the device and try again',
+        details: { phase: options.phase, address, state: reply.state },
+      });
+    }
+  });
+}
+
+export function dfuseSetAddress(session: DfuSession, address: number, phase: Phase): Promise<void> {
+  return dfuseCommand(session, 'SET_ADDRESS', DFUSE_CMD_SET_ADDRESS, address, { phase });
+}
+
+export function dfuseErasePage(session: DfuSession, address: number): Promise<void> {
+  return dfuseCommand(session, 'ERASE', DFUSE_CMD_ERASE, address, { phase: 'erase' });
+}
+
+export function dfuseMassErase(session: DfuSession): Promise<void> {
+  return dfuseCommand(session, 'MASS_ERASE', DFUSE_CMD_ERASE, undefined, {
+    phase: 'erase',
+    deadlineMs: Math.max(MASS_ERASE_DEADLINE_MS, session.quirks.massEraseMinMs + 10_000),
+    minTotalMs: session.quirks.massEraseMinMs || undefined,
+  });
+}
+
+/**
+ * READ_UNPROTECT: the device erases all of its flash, lifts read-out
+ * protection and resets. Returns once the device has accepted the command.
+ */
+export async function dfuseReadUnprotect(session: DfuSession): Promise<void> {
+  const tracker = new PhaseTracker(session, 'erase', 0, 'unprotect');
+  await inPhase('erase', undefined, 'READ_UNPROTECT', async () => {
+    await session.req.dnload(0, Uint8Array.of(DFUSE_CMD_READ_UNPROTECT));
+    try {
+      const reply = await session.req.getStatus();
+      if (reply.status !== DfuStatus.OK) throw statusError('erase', 'READ_UNPROTECT', reply);
+    } catch (e) {
+      if (!looksGone(e)) throw e; // the device disconnects to erase and reset: expected
+    }
+  });
+  tracker.end();
+}
+
+async function writeBlock(session: DfuSession, blockNum: number, data: Uint8Array, address: number): Promise<void> {
+  const what = `download of ${data.length} bytes`;
+  await inPhase('download', address, what, async () => {
+    await session.req.dnload(blockNum, data);
+    const reply = await getStatusSettled(session, { deadlineMs: BLOCK_DEADLINE_MS, what: `${what} at ${hex32(address)}` });
+    if (reply.status !== DfuStatus.OK) throw statusError('download', what, reply, address);
+    if (reply.state !== DfuState.dfuDNLOAD_IDLE) {
+      throw new DfuFlashError('DFU_STATE', `device went to ${describeState(reply.state)} instead of dfuDNLOAD-IDLE`, {
+        hint: 'replug the device and try again',
+      });
+    }
+  });
+}
+
+/** Execute the erase and write steps of a DfuSe plan (not the leave: see dfuseLeave). */
+export async function executeDfusePlan(session: DfuSession, plan: DownloadPlan): Promise<void> {
+  const xfer = plan.transferSize;
+  if (plan.massErase) {
+    const t = new PhaseTracker(session, 'erase', 0, 'mass erase');
+    await dfuseMassErase(session);
+    t.end();
+  } else if (plan.erase.length > 0) {
+    const t = new PhaseTracker(session, 'erase', plan.totals.eraseBytes);
+    for (const step of plan.erase) {
+      await dfuseErasePage(session, step.address);
+      t.add(step.size);
+    }
+    t.end();
+  }
+  const t = new PhaseTracker(session, 'download', plan.totals.writeBytes);
+  for (const run of plan.writes) {
+    for (let offset = 0; offset < run.data.length; offset += xfer) {
+      const blockIndex = offset / xfer;
+      const address = run.address + offset;
+      const chunk = run.data.subarray(offset, Math.min(run.data.length, offset + xfer));
+      if (!session.quirks.blockAddressing) {
+        await dfuseSetAddress(session, address, 'download');
+        await writeBlock(session, DFUSE_FIRST_DATA_BLOCK, chunk, address);
+      } else {
+        const inWindow = blockIndex % MAX_BLOCKS_PER_ADDRESS;
+        if (inWindow === 0) await dfuseSetAddress(session, address, 'download');
+        await writeBlock(session, DFUSE_FIRST_DATA_BLOCK + inWindow, chunk, address);
+      }
+      t.add(chunk.length);
+    }
+  }
+  t.end();
+  if (!plan.willReset) await session.req.abort();
+}
+
+/**
+ * Leave DFU mode: SET_ADDRESS to the jump address (when given), then a
+ * zero-length DNLOAD and GETSTATUS. The device jumping to its application and
+ * dropping off the bus is the expected end, not an error.
+ * Returns 'left-bus' when the device stopped answering, 'manifest' when it acknowledged.
+ */
+export async function dfuseLeave(session: DfuSession, address: number | undefined): Promise<'left-bus' | 'manifest'> {
+  const t = new PhaseTracker(session, 'leave', 0);
+  if (address !== undefined) await dfuseSetAddress(session, address, 'leave');
+  try {
+    await session.req.dnload(DFUSE_FIRST_DATA_BLOCK, new Uint8Array(0));
+    const reply = await session.req.getStatus();
+    if (reply.state === DfuState.dfuERROR || reply.status !== DfuStatus.OK) throw statusError('leave', 'leave', reply, address);
+    session.emit({ type: 'debug', message: `leave: device answered ${describeState(reply.state)}` });
+    t.end();
+    return 'manifest';
+  } catch (e) {
+    if (!looksGone(e)) throw e;
+    session.emit({ type: 'debug', message: `leave: device left the bus (${(e as Error).message})` });
+    t.end();
+    return 'left-bus';
+  }
+}
+
+/** Read `length` bytes from `address`, with block addressing; ends early on a short frame. */
+export async function dfuseUpload(session: DfuSession, address: number, length: number): Promise<Uint8Array> {
+  const xfer = session.transferSize;
+  const tracker = new PhaseTracker(session, 'upload', length);
+  const parts: Uint8Array[] = [];
+  let got = 0;
+  let blockIndex = 0;
+  while (got < length) {
+    const inWindow = blockIndex % MAX_BLOCKS_PER_ADDRESS;
+    const at = address + got;
+    if (inWindow === 0) {
+      await dfuseSetAddress(session, at, 'upload');
+      await session.req.abort(); // dfuDNLOAD-IDLE → dfuIDLE; UPLOAD is only legal from dfuIDLE / dfuUPLOAD-IDLE
+    }
+    const want = Math.min(xfer, length - got);
+    const bytes = await inPhase('upload', at, `upload of ${want} bytes`, () =>
+      session.req.upload(DFUSE_FIRST_DATA_BLOCK + inWindow, want),
+    );
+    parts.push(bytes);
+    got += bytes.length;
+    tracker.add(bytes.length);
+    blockIndex++;
+    if (bytes.length < want) break;
+  }
+  await session.req.abort();
+  tracker.end();
+  return concat(parts, got);
+}

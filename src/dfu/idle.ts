@@ -1,0 +1,78 @@
+/**
+ * Getting to dfuIDLE before an operation, and back to a clean state after a
+ * failure. ST ROMs start in dfuERROR/errFIRMWARE; a previous run may have left
+ * the device in dfuDNLOAD-IDLE or dfuUPLOAD-IDLE.
+ */
+import { DfuState, DfuStatus } from './constants.js';
+import { DfuFlashError } from '../shared/errors.js';
+import { describeState, describeStatus, type DfuStatusReply } from './status.js';
+import { pollWhileBusy } from './poll.js';
+import type { DfuSession } from './session.js';
+
+const MAX_STEPS = 6;
+
+/** Drive the device to dfuIDLE with status OK. Returns the final status. */
+export async function ensureIdle(session: DfuSession): Promise<DfuStatusReply> {
+  const { req } = session;
+  let reply = await req.getStatus();
+  for (let step = 0; step < MAX_STEPS; step++) {
+    switch (reply.state) {
+      case DfuState.dfuIDLE:
+        if (reply.status === DfuStatus.OK) return reply;
+        // dfuIDLE with an error status is not a spec state; CLRSTATUS is illegal here (it would stall), so report it.
+        throw new DfuFlashError('DFU_STATE', `device is in dfuIDLE but reports ${describeStatus(reply.status)}`, {
+          hint: 'replug the device (or reset the board) and try again',
+        });
+      case DfuState.appIDLE:
+      case DfuState.appDETACH:
+        throw new DfuFlashError('RUNTIME_MODE', `the device is in runtime mode (${describeState(reply.state)}), not in DFU mode`, {
+          hint: 'detach it first with `dfu-flash detach` (or start its bootloader: BOOT0 high, then reset)',
+        });
+      case DfuState.dfuERROR:
+        session.emit({ type: 'debug', message: `device in dfuERROR (${describeStatus(reply.status)}): DFU_CLRSTATUS` });
+        await req.clrStatus();
+        break;
+      case DfuState.dfuDNLOAD_IDLE:
+      case DfuState.dfuUPLOAD_IDLE:
+        session.emit({ type: 'debug', message: `device in ${describeState(reply.state)}: DFU_ABORT` });
+        await req.abort();
+        break;
+      case DfuState.dfuDNBUSY:
+      case DfuState.dfuDNLOAD_SYNC:
+      case DfuState.dfuMANIFEST_SYNC:
+      case DfuState.dfuMANIFEST:
+        reply = await pollWhileBusy(session, reply, {
+          deadlineMs: 30_000,
+          what: 'waiting for the device to finish its previous operation',
+          busyStates: new Set([DfuState.dfuDNBUSY, DfuState.dfuDNLOAD_SYNC, DfuState.dfuMANIFEST_SYNC, DfuState.dfuMANIFEST]),
+        });
+        continue;
+      case DfuState.dfuMANIFEST_WAIT_RESET:
+        throw new DfuFlashError('DFU_STATE', 'the device has manifested its firmware and waits for a USB reset (dfuMANIFEST-WAIT-RESET)', {
+          hint: 'reset it (dfu-flash detach -R, or replug) and try again',
+        });
+      default:
+        throw new DfuFlashError('DFU_STATE', `the device reports an unknown DFU state ${reply.state}`, {
+          hint: 'replug the device and try again',
+        });
+    }
+    reply = await req.getStatus();
+  }
+  throw new DfuFlashError('DFU_STATE', `the device did not reach dfuIDLE; it is in ${describeState(reply.state)}, ${describeStatus(reply.status)}`, {
+    hint: 'replug the device (or power-cycle the board) and try again',
+  });
+}
+
+/**
+ * After a failure: leave the device where the next run can start — CLRSTATUS
+ * from dfuERROR, ABORT from the idle-in-transfer states. Best effort, never throws.
+ */
+export async function recoverToIdle(session: DfuSession): Promise<void> {
+  try {
+    const reply = await session.req.getStatus();
+    if (reply.state === DfuState.dfuERROR) await session.req.clrStatus();
+    else if (reply.state === DfuState.dfuDNLOAD_IDLE || reply.state === DfuState.dfuUPLOAD_IDLE) await session.req.abort();
+  } catch {
+    // the device may be gone or stuck; nothing more to do here
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The GETSTATUS poll loop. It waits exactly the bwPollTimeout the device asked
+ * for before the next GETSTATUS (never polls early), never sleeps after a
+ * state that ends the wait, and gives up at an overall deadline.
+ */
+import { DfuState } from './constants.js';
+import { DfuFlashError, isDfuFlashError } from '../shared/errors.js';
+import { describeState, type DfuStatusReply } from './status.js';
+import type { DfuSession } from './session.js';
+
+export interface PollOptions {
+  /** Give up when the device is still busy this many ms after the poll loop started. */
+  deadlineMs: number;
+  /** Words for errors: 'erase of page', 'download of block 3'… */
+  what: string;
+  /** States that mean "keep waiting". Default: dfuDNBUSY and dfuDNLOAD-SYNC. */
+  busyStates?: ReadonlySet<number>;
+  /** Wait at least this long in total (quirk: devices that under-report). */
+  minTotalMs?: number;
+}
+
+const DEFAULT_BUSY: ReadonlySet<number> = new Set([DfuState.dfuDNBUSY, DfuState.dfuDNLOAD_SYNC]);
+
+/** The delay the device asked for, through the quirks. */
+export function pollDelay(session: DfuSession, reply: DfuStatusReply): number {
+  return session.quirks.ignorePollTimeout ? session.quirks.pollIntervalMs : reply.pollTimeoutMs;
+}
+
+/**
+ * Given the reply that said "busy", sleep and GETSTATUS until the device
+ * reports a state outside `busyStates`. Returns that final reply.
+ */
+export async function pollWhileBusy(session: DfuSession, first: DfuStatusReply, options: PollOptions): Promise<DfuStatusReply> {
+  const busy = options.busyStates ?? DEFAULT_BUSY;
+  const start = session.clock.now();
+  let reply = first;
+  let zeroPolls = 0;
+  let stalls = 0;
+  let lastDelay = pollDelay(session, reply);
+  while (busy.has(reply.state)) {
+    let delay = pollDelay(session, reply);
+    if (options.minTotalMs !== undefined) {
+      const waited = session.clock.now() - start;
+      if (waited + delay < options.minTotalMs) delay = options.minTotalMs - waited;
+    }
+    if (delay === 0) {
+      if (++zeroPolls > session.quirks.maxZeroPolls) {
+        throw new DfuFlashError('TIMEOUT', `${options.what}: device stuck in ${describeState(reply.state)} with a zero poll timeout`, {
+          hint: 'replug the device and try again',
+        });
+      }
+    } else zeroPolls = 0;
+    if (session.clock.now() - start + delay > options.deadlineMs) {
+      throw new DfuFlashError(
+        'TIMEOUT',
+        `${options.what}: device still ${describeState(reply.state)} after ${Math.round(session.clock.now() - start)} ms (deadline ${options.deadlineMs} ms)`,
+        { hint: 'the device may be stuck: replug it (or power-cycle the board) and try again', details: { state: reply.state } },
+      );
+    }
+    await session.clock.sleep(delay);
+    lastDelay = delay;
+    try {
+      reply = await session.req.getStatus();
+    } catch (e) {
+      if (isDfuFlashError(e, 'STALL') && stalls < session.quirks.busyStallTolerance) {
+        stalls++;
+        // The device stalls GETSTATUS while it is really busy: wait as long again.
+        reply = { ...reply, pollTimeoutMs: Math.max(lastDelay, 1) };
+        continue;
+      }
+      throw e;
+    }
+  }
+  return reply;
+}
+
+/** GETSTATUS now, then wait while busy. */
+export async function getStatusSettled(session: DfuSession, options: PollOptions): Promise<DfuStatusReply> {
+  const reply = await session.req.getStatus();
+  return pollWhileBusy(session, reply, options);
+}

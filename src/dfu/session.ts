@@ -1,0 +1,70 @@
+/** What every engine needs to drive one DFU interface. */
+import type { Clock } from '../transport/clock.js';
+import type { FunctionalDescriptor } from '../transport/types.js';
+import type { Emit, Phase } from './events.js';
+import type { DfuRequests } from './requests.js';
+import type { Quirks } from './quirks.js';
+import { DfuFlashError, hex32, isDfuFlashError } from '../shared/errors.js';
+import { describeState, describeStatus, statusHint, type DfuStatusReply } from './status.js';
+
+export interface DfuSession {
+  req: DfuRequests;
+  clock: Clock;
+  emit: Emit;
+  functional: FunctionalDescriptor;
+  /** Bytes per DNLOAD/UPLOAD block (wTransferSize, or -t). */
+  transferSize: number;
+  quirks: Quirks;
+}
+
+/** A DFU_STATUS error naming the phase, the address and the device's status. */
+export function statusError(phase: Phase, what: string, reply: DfuStatusReply, address?: number): DfuFlashError {
+  const at = address === undefined || what.includes(hex32(address)) ? '' : ` at ${hex32(address)}`;
+  return new DfuFlashError(
+    'DFU_STATUS',
+    `${what}${at} failed: device reports ${describeStatus(reply.status)}, state ${describeState(reply.state)}`,
+    {
+      hint: statusHint(reply.status, phase),
+      details: { phase, address, state: reply.state, status: reply.status },
+    },
+  );
+}
+
+/** Run `fn`; a DfuFlashError from below gets the phase and address in front of its message. */
+export async function inPhase<T>(phase: Phase, address: number | undefined, what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (isDfuFlashError(e) && e.details['phase'] === undefined) {
+      const at = address === undefined ? '' : ` at ${hex32(address)}`;
+      throw new DfuFlashError(e.code, `${what}${at}: ${e.message}`, {
+        hint: e.hint,
+        cause: e,
+        details: { ...e.details, phase, address },
+      });
+    }
+    throw e;
+  }
+}
+
+/** Tracks one phase: start, cumulative progress, end with elapsed time. */
+export class PhaseTracker {
+  private bytes = 0;
+  private readonly started: number;
+  constructor(
+    private readonly session: Pick<DfuSession, 'emit' | 'clock'>,
+    readonly phase: Phase,
+    readonly totalBytes: number,
+    label?: string,
+  ) {
+    this.started = session.clock.now();
+    session.emit(label === undefined ? { type: 'phase-start', phase, totalBytes } : { type: 'phase-start', phase, totalBytes, label });
+  }
+  add(n: number): void {
+    this.bytes += n;
+    this.session.emit({ type: 'phase-progress', phase: this.phase, bytes: this.bytes, totalBytes: this.totalBytes });
+  }
+  end(): void {
+    this.session.emit({ type: 'phase-end', phase: this.phase, bytes: this.bytes, elapsedMs: this.session.clock.now() - this.started });
+  }
+}
