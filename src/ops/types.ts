@@ -33,6 +33,8 @@ export interface OpContext {
   backend: UsbBackend;
   clock: Clock;
   emit: Emit;
+  /** Emit a debug line for every control transfer (-v). */
+  trace?: boolean | undefined;
 }
 
 export interface DownloadRequest {

@@ -1,0 +1,7 @@
+/** The use cases, called by the CLI. */
+export type * from './types.js';
+export { listDevices, describeForList } from './list.js';
+export { download } from './download.js';
+export { upload } from './upload.js';
+export { detach } from './detach.js';
+export { chooseTarget, describeDevice } from './select.js';

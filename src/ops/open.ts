@@ -1,0 +1,97 @@
+/** Open a target, claim its interface, select its alt setting, and always let go in the end. */
+import { DfuFlashError } from '../shared/errors.js';
+import { DfuRequests } from '../dfu/requests.js';
+import { DEFAULT_QUIRKS, type Quirks } from '../dfu/quirks.js';
+import { functionalFor } from '../dfu/device-mode.js';
+import type { DfuSession } from '../dfu/session.js';
+import type { FunctionalDescriptor } from '../transport/types.js';
+import type { OpContext } from './types.js';
+import type { Target } from './select.js';
+
+/** Linux usbfs refuses control transfers over 4096 bytes (dfu-util clamps there too). */
+const LINUX_CONTROL_LIMIT = 4096;
+
+export interface TransferSizeInput {
+  functional: FunctionalDescriptor;
+  override?: number | undefined;
+  bMaxPacketSize0: number;
+  /** Apply the Linux usbfs 4096-byte limit. */
+  linuxLimit: boolean;
+  emitWarning?: (message: string) => void;
+}
+
+/** wTransferSize, or -t, within what the host stack can send. Checked before any transfer. */
+export function resolveTransferSize(input: TransferSizeInput): number {
+  let size = input.override ?? input.functional.wTransferSize;
+  if (input.override !== undefined && input.override !== input.functional.wTransferSize) {
+    input.emitWarning?.(`overriding the device's transfer size ${input.functional.wTransferSize} with ${input.override}`);
+  }
+  if (!Number.isInteger(size) || size <= 0) {
+    throw new DfuFlashError('USAGE', 'the device reports a transfer size of 0', {
+      hint: 'give one with -t SIZE (try the device\'s bMaxPacketSize0, e.g. -t 64)',
+    });
+  }
+  if (input.linuxLimit && size > LINUX_CONTROL_LIMIT) {
+    input.emitWarning?.(`transfer size ${size} limited to ${LINUX_CONTROL_LIMIT} (Linux usbfs control-transfer limit)`);
+    size = LINUX_CONTROL_LIMIT;
+  }
+  if (size < input.bMaxPacketSize0) size = input.bMaxPacketSize0;
+  return size;
+}
+
+export function requireFunctional(target: Target): FunctionalDescriptor {
+  const f = functionalFor(target.device, target.alt);
+  if (f) return f;
+  // dfu-util assumes a DFU 1.0 device in this case; so do we, with a transfer size to be given by -t.
+  return {
+    bLength: 0,
+    bmAttributes: 0x03,
+    wDetachTimeOut: 1000,
+    wTransferSize: 0,
+    bcdDFUVersion: 0x0100,
+    canDownload: true,
+    canUpload: true,
+    manifestationTolerant: false,
+    willDetach: false,
+  };
+}
+
+export interface OpenSessionOptions {
+  transferSize: number;
+  functional: FunctionalDescriptor;
+  quirks?: Quirks;
+  trace?: boolean;
+}
+
+/**
+ * Run `fn` with a session on the target's interface. Claims the interface and
+ * sets the alt setting; releases and closes on every path.
+ */
+export async function withSession<T>(
+  ctx: OpContext,
+  target: Target,
+  options: OpenSessionOptions,
+  fn: (session: DfuSession) => Promise<T>,
+): Promise<T> {
+  const transport = await ctx.backend.open(target.device);
+  const iface = target.alt.interfaceNumber;
+  let claimed = false;
+  try {
+    await transport.claimInterface(iface);
+    claimed = true;
+    await transport.setAltSetting(iface, target.alt.alternateSetting);
+    const req = new DfuRequests({ transport, interfaceNumber: iface, emit: ctx.emit, trace: options.trace ?? false });
+    const session: DfuSession = {
+      req,
+      clock: ctx.clock,
+      emit: ctx.emit,
+      functional: options.functional,
+      transferSize: options.transferSize,
+      quirks: options.quirks ?? DEFAULT_QUIRKS,
+    };
+    return await fn(session);
+  } finally {
+    if (claimed) await transport.releaseInterface(iface).catch(() => undefined);
+    await transport.close();
+  }
+}

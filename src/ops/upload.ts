@@ -1,0 +1,76 @@
+/** The upload use case: read memory (DfuSe) or the firmware (DFU 1.1) into a file, atomically. */
+import { DfuFlashError } from '../shared/errors.js';
+import { isDfuseDescriptor } from '../dfu/device-mode.js';
+import { planDfuseUpload } from '../dfu/planner.js';
+import { ensureIdle, recoverToIdle } from '../dfu/idle.js';
+import { dfu11Upload } from '../dfu/dfu11.js';
+import { dfuseUpload } from '../dfu/dfuse.js';
+import { checkOutputFile, writeFileAtomic } from './files.js';
+import { findTarget } from './select.js';
+import { requireFunctional, resolveTransferSize, withSession } from './open.js';
+import { recordPhases } from './phases.js';
+import { summarize } from './summary.js';
+import { layoutOf } from './download.js';
+import type { OpContext, OperationResult, UploadRequest } from './types.js';
+
+export async function upload(req: UploadRequest, ctx: OpContext): Promise<OperationResult> {
+  const started = ctx.clock.now();
+  await checkOutputFile(req.file, req.force);
+  const target = await findTarget(ctx.backend, req.selector, 'dfu');
+  const functional = requireFunctional(target);
+  if (!functional.canUpload) {
+    throw new DfuFlashError('UNSUPPORTED', 'this DFU interface does not support upload (bitCanUpload is 0)', {
+      hint: 'the device cannot be read back over DFU; choose another alt setting if it has one',
+    });
+  }
+  const transferSize = resolveTransferSize({
+    functional,
+    override: req.transferSize,
+    bMaxPacketSize0: target.device.bMaxPacketSize0,
+    linuxLimit: ctx.backend.name === 'usb' && process.platform === 'linux',
+    emitWarning: (message) => ctx.emit({ type: 'warning', message }),
+  });
+  const dfuse = isDfuseDescriptor(functional);
+  let range: { address: number; length: number } | undefined;
+  if (dfuse) {
+    const layout = layoutOf(target);
+    const address = req.dfuse?.address ?? layout.segments[0]?.start;
+    if (address === undefined) {
+      throw new DfuFlashError('USAGE', `the memory layout of ${layout.name} is empty, so there is no default upload address`, {
+        hint: 'give one with -s ADDR:LEN',
+      });
+    }
+    const length = req.dfuse?.length ?? req.uploadSize;
+    range = planDfuseUpload(layout, {
+      address,
+      ...(length === undefined ? {} : { length }),
+      transferSize,
+      force: req.dfuse?.force ?? false,
+    });
+  } else if (req.dfuse !== undefined) {
+    throw new DfuFlashError('USAGE', '-s (DfuSe address) is only for DfuSe devices; this device speaks plain DFU 1.1', {
+      hint: 'drop -s; use -Z SIZE to limit how much is read',
+    });
+  }
+  const { emit, phases } = recordPhases(ctx.emit);
+  const data = await withSession({ ...ctx, emit }, target, { transferSize, functional, trace: ctx.trace ?? false }, async (session) => {
+    await ensureIdle(session);
+    try {
+      if (range) return await dfuseUpload(session, range.address, range.length);
+      return await dfu11Upload(session, req.uploadSize === undefined ? {} : { maxBytes: req.uploadSize, expectedBytes: req.uploadSize });
+    } catch (e) {
+      await recoverToIdle(session);
+      throw e;
+    }
+  });
+  await writeFileAtomic(req.file, data, req.force);
+  return {
+    operation: 'upload',
+    device: summarize(target),
+    bytes: data.length,
+    elapsedMs: Math.round(ctx.clock.now() - started),
+    phases,
+    file: req.file,
+    outcome: range && data.length < range.length ? `device ended the upload after ${data.length} of ${range.length} bytes` : undefined,
+  };
+}
