@@ -12,7 +12,7 @@ import {
   DfuStatus,
 } from './constants.js';
 import { DfuFlashError, hex32 } from '../shared/errors.js';
-import { getStatusSettled, pollWhileBusy } from './poll.js';
+import { getStatusSettled, pollDelay, pollWhileBusy } from './poll.js';
 import { PhaseTracker, inPhase, statusError, type DfuSession } from './session.js';
 import { describeState } from './status.js';
 import { looksGone } from './gone.js';
@@ -175,6 +175,10 @@ export async function dfuseLeave(session: DfuSession, address: number | undefine
     const reply = await session.req.getStatus();
     if (reply.state === DfuState.dfuERROR || reply.status !== DfuStatus.OK) throw statusError('leave', 'leave', reply, address);
     session.emit({ type: 'debug', message: `leave: device answered ${describeState(reply.state)}` });
+    // The device starts its application once the poll time has passed: look once more to see it go.
+    await session.clock.sleep(pollDelay(session, reply));
+    const after = await session.req.getStatus();
+    session.emit({ type: 'debug', message: `leave: device still answers, in ${describeState(after.state)}` });
     t.end();
     return 'manifest';
   } catch (e) {
