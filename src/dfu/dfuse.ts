@@ -189,10 +189,18 @@ export async function dfuseLeave(session: DfuSession, address: number | undefine
   }
 }
 
-/** Read `length` bytes from `address`, with block addressing; ends early on a short frame. */
-export async function dfuseUpload(session: DfuSession, address: number, length: number): Promise<Uint8Array> {
+/**
+ * Read `length` bytes from `address` with block addressing (one SET_ADDRESS
+ * per 65534 blocks); ends early on a short frame. `onBytes` reports progress.
+ */
+export async function dfuseRead(
+  session: DfuSession,
+  address: number,
+  length: number,
+  phase: Phase,
+  onBytes: (n: number) => void,
+): Promise<Uint8Array> {
   const xfer = session.transferSize;
-  const tracker = new PhaseTracker(session, 'upload', length);
   const parts: Uint8Array[] = [];
   let got = 0;
   let blockIndex = 0;
@@ -200,20 +208,25 @@ export async function dfuseUpload(session: DfuSession, address: number, length: 
     const inWindow = blockIndex % MAX_BLOCKS_PER_ADDRESS;
     const at = address + got;
     if (inWindow === 0) {
-      await dfuseSetAddress(session, at, 'upload');
+      await dfuseSetAddress(session, at, phase);
       await session.req.abort(); // dfuDNLOAD-IDLE → dfuIDLE; UPLOAD is only legal from dfuIDLE / dfuUPLOAD-IDLE
     }
     const want = Math.min(xfer, length - got);
-    const bytes = await inPhase('upload', at, `upload of ${want} bytes`, () =>
-      session.req.upload(DFUSE_FIRST_DATA_BLOCK + inWindow, want),
-    );
+    const bytes = await inPhase(phase, at, `upload of ${want} bytes`, () => session.req.upload(DFUSE_FIRST_DATA_BLOCK + inWindow, want));
     parts.push(bytes);
     got += bytes.length;
-    tracker.add(bytes.length);
+    onBytes(bytes.length);
     blockIndex++;
     if (bytes.length < want) break;
   }
   await session.req.abort();
-  tracker.end();
   return concat(parts, got);
+}
+
+/** Upload phase: read `length` bytes from `address`. */
+export async function dfuseUpload(session: DfuSession, address: number, length: number): Promise<Uint8Array> {
+  const tracker = new PhaseTracker(session, 'upload', length);
+  const data = await dfuseRead(session, address, length, 'upload', (n) => tracker.add(n));
+  tracker.end();
+  return data;
 }

@@ -2,9 +2,11 @@
 import { DfuFlashError, hex32 } from '../shared/errors.js';
 import { isDfuseDescriptor } from '../dfu/device-mode.js';
 import { isDfuseLayout, parseMemoryLayout } from '../dfu/memory-layout.js';
-import { planDfuDownload, planDfuseDownload } from '../dfu/planner.js';
+import { describePlan, planDfuDownload, planDfuseDownload } from '../dfu/planner.js';
+import { PhaseTracker } from '../dfu/session.js';
+import { mismatch, skipUnchangedPages, verifyDfuseWrites } from './readback.js';
 import { ensureIdle, recoverToIdle } from '../dfu/idle.js';
-import { dfu11Download } from '../dfu/dfu11.js';
+import { dfu11Download, dfu11Upload } from '../dfu/dfu11.js';
 import { dfuseLeave, executeDfusePlan } from '../dfu/dfuse.js';
 import { imageSize } from '../formats/image.js';
 import { placeImage, rawImage } from '../formats/raw.js';
@@ -78,22 +80,58 @@ export async function download(req: DownloadRequest, ctx: OpContext): Promise<Op
     }
     plan = planDfuDownload(image.segments[0]!.data, { transferSize });
   }
+  if (plan.protocol === 'dfu') {
+    if (req.verify && (functional.willDetach || !functional.manifestationTolerant)) {
+      throw new DfuFlashError('USAGE', '--verify is not possible on this device: it leaves DFU mode after manifestation, so nothing can be read back', {
+        hint: 'drop --verify (the device checks the image itself, if it can), or use a DfuSe device',
+      });
+    }
+    if (req.skipUnchanged) warn('--skip-unchanged needs addressed reads (DfuSe); this DFU 1.1 device gets a full download');
+  }
   const { emit, phases } = recordPhases(ctx.emit);
   emit({ type: 'plan-ready', plan });
+  const base = { operation: 'download' as const, device: summarize(target), bytes: imageSize(image) };
+  if (req.dryRun) {
+    return { ...base, elapsedMs: Math.round(ctx.clock.now() - started), phases, plan: describePlan(plan, dfuse ? layoutOf(target) : undefined), outcome: 'dry run: nothing was sent to the device' };
+  }
 
   let outcome: string | undefined;
+  let skipped: { sectors: number; bytes: number } | undefined;
+  let verified: boolean | undefined;
   await withSession({ ...ctx, emit }, target, { transferSize, functional, trace: ctx.trace ?? false }, async (session) => {
     await ensureIdle(session);
     try {
       if (plan.protocol === 'dfuse') {
+        if (req.skipUnchanged && !plan.massErase) {
+          const pruned = await skipUnchangedPages(session, plan);
+          skipped = { sectors: pruned.skippedPages.length, bytes: pruned.skippedBytes };
+          if (pruned.skippedPages.length > 0) {
+            emit({ type: 'debug', message: `skip-unchanged: ${pruned.skippedPages.length} of ${plan.erase.length} sectors already hold the image` });
+          }
+          plan = pruned.plan;
+        }
         await executeDfusePlan(session, plan);
+        if (req.verify) {
+          await verifyDfuseWrites(session, plan);
+          verified = true;
+        }
         if (plan.leave) {
           const how = await dfuseLeave(session, plan.leave.address);
           outcome = how === 'left-bus' ? 'device left DFU mode' : 'device acknowledged leave';
         }
       } else {
-        const how = await dfu11Download(session, plan.writes[0]!.data);
+        const data = plan.writes[0]!.data;
+        const how = await dfu11Download(session, data);
         outcome = { idle: 'device manifested and is back in dfuIDLE', 'left-bus': 'device manifested and left the bus', reset: 'device manifested and was reset' }[how];
+        if (req.verify && how === 'idle') {
+          const tracker = new PhaseTracker(session, 'verify', data.length);
+          const got = await dfu11Upload({ ...session, emit: () => undefined }, { maxBytes: data.length });
+          tracker.add(got.length);
+          const at = got.findIndex((b, i) => b !== data[i]);
+          if (at >= 0 || got.length < data.length) throw mismatch(at >= 0 ? at : got.length, data[at >= 0 ? at : got.length], got[at], at < 0);
+          tracker.end();
+          verified = true;
+        }
       }
     } catch (e) {
       await recoverToIdle(session);
@@ -104,12 +142,5 @@ export async function download(req: DownloadRequest, ctx: OpContext): Promise<Op
       outcome = 'device reset';
     }
   });
-  return {
-    operation: 'download',
-    device: summarize(target),
-    bytes: imageSize(image),
-    elapsedMs: Math.round(ctx.clock.now() - started),
-    phases,
-    outcome,
-  };
+  return { ...base, elapsedMs: Math.round(ctx.clock.now() - started), phases, outcome, verified, skipped };
 }

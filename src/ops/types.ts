@@ -45,6 +45,12 @@ export interface DownloadRequest {
   transferSize?: number | undefined;
   /** -R: reset the device after the operation. */
   reset: boolean;
+  /** Read back every written range and compare. */
+  verify?: boolean | undefined;
+  /** Read each touched sector first; erase and write only the sectors that differ. */
+  skipUnchanged?: boolean | undefined;
+  /** Plan only: resolve the device and the plan, transfer nothing. */
+  dryRun?: boolean | undefined;
 }
 
 export interface UploadRequest {
@@ -109,4 +115,10 @@ export interface OperationResult {
   outcome?: string | undefined;
   /** Upload: the file written. */
   file?: string | undefined;
+  /** Download with --verify: every written byte was read back and matched. */
+  verified?: boolean | undefined;
+  /** Download with --skip-unchanged: sectors and bytes left alone because they already held the image. */
+  skipped?: { sectors: number; bytes: number } | undefined;
+  /** --dry-run: the plan, as lines. */
+  plan?: string[] | undefined;
 }
