@@ -1,0 +1,83 @@
+/**
+ * Fault injection: make a simulated device misbehave on a chosen request.
+ *
+ *   device.faults.add({ request: 'DFU_DNLOAD', nth: 3, action: 'stall' })
+ *
+ * `nth` counts matching requests from the moment the fault is added (1 = the
+ * next one); the fault then fires `times` times in a row (default 1;
+ * Infinity = every later match). Actions:
+ *   'stall'      the device stalls EP0 (a DFU request also moves to dfuERROR/errSTALLEDPKT)
+ *   'silent'     the device never completes the transfer (the host times out); no state change
+ *   'gone'       the device drops off the bus (disconnect) instead of answering
+ *   { status }   the request "fails" with that DFU status: a DNLOAD is accepted and its
+ *                GETSTATUS reports dfuERROR/status; GETSTATUS itself reports dfuERROR/status;
+ *                UPLOAD stalls with it; other DFU requests are acknowledged and leave the
+ *                device in dfuERROR/status; non-DFU requests stall.
+ */
+import type { DfuStatus } from '../dfu/constants.js';
+
+export type SimRequestName =
+  | 'DFU_DETACH'
+  | 'DFU_DNLOAD'
+  | 'DFU_UPLOAD'
+  | 'DFU_GETSTATUS'
+  | 'DFU_CLRSTATUS'
+  | 'DFU_GETSTATE'
+  | 'DFU_ABORT'
+  | 'GET_DESCRIPTOR'
+  | 'GET_STATUS'
+  | 'SET_CONFIGURATION'
+  | 'GET_CONFIGURATION'
+  | 'SET_INTERFACE'
+  | 'GET_INTERFACE';
+
+export type SimFaultAction = 'stall' | 'silent' | 'gone' | { status: DfuStatus };
+
+export interface SimFaultSpec {
+  request: SimRequestName | (string & {});
+  nth?: number | undefined;
+  times?: number | undefined;
+  action: SimFaultAction;
+}
+
+interface ArmedFault {
+  spec: SimFaultSpec;
+  seen: number;
+  fired: number;
+}
+
+export class SimFaults {
+  private readonly armed: ArmedFault[] = [];
+  /** Faults that fired, in order (request name and action), for assertions. */
+  readonly fired: { request: string; action: SimFaultAction }[] = [];
+
+  add(spec: SimFaultSpec): void {
+    this.armed.push({ spec, seen: 0, fired: 0 });
+  }
+
+  clear(): void {
+    this.armed.length = 0;
+  }
+
+  /** Faults still waiting to fire. */
+  get pending(): number {
+    return this.armed.filter((f) => f.fired < (f.spec.times ?? 1)).length;
+  }
+
+  /** Called for every request the device processes; returns the action of the first fault that fires. */
+  match(request: string): SimFaultAction | undefined {
+    let action: SimFaultAction | undefined;
+    for (const f of this.armed) {
+      if (f.spec.request !== request) continue;
+      f.seen++;
+      const nth = f.spec.nth ?? 1;
+      const times = f.spec.times ?? 1;
+      if (action === undefined && f.seen >= nth && f.fired < times) {
+        f.fired++;
+        action = f.spec.action;
+      }
+    }
+    if (action !== undefined) this.fired.push({ request, action });
+    return action;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Simulated DFU / DfuSe devices: entry points for tests, `--simulate` and the
+ * umockdev harness. Nothing here touches the file system or prints.
+ */
+import { DfuFlashError } from '../shared/errors.js';
+import { systemClock, type Clock } from '../transport/clock.js';
+import { PROFILES, findProfile } from './profiles/index.js';
+import { SimBackend } from './sim-backend.js';
+import { SimBus } from './sim-bus.js';
+import { SimDevice } from './sim-device.js';
+
+export { SimDevice, requestName } from './sim-device.js';
+export type { SimDeviceOptions, SimClaimResult } from './sim-device.js';
+export { SimTransport } from './sim-transport.js';
+export { SimBus } from './sim-bus.js';
+export type { SimAttachment, SimBusLogEntry } from './sim-bus.js';
+export { SimBackend } from './sim-backend.js';
+export { SimFaults } from './faults.js';
+export type { SimFaultAction, SimFaultSpec, SimRequestName } from './faults.js';
+export type { SimFlashSnapshot, SimWrite } from './flash.js';
+export { parseConfigurationDescriptor } from './config-descriptor.js';
+export type { ParsedConfiguration, ParsedDfuAlt, ParsedInterface } from './config-descriptor.js';
+export { readRawDescriptors, readDeviceInfo } from './host-enumerate.js';
+export type { SimProfile } from './profile-types.js';
+export type * from './types.js';
+
+export interface SimOptions {
+  clock?: Clock | undefined;
+  /** Multiplies every busy duration: 1 = real timing (default), 0 = instant, 0.01 = fast demo. */
+  timeScale?: number | undefined;
+}
+
+export const SIM_PROFILES: { name: string; description: string }[] = PROFILES.map((p) => ({
+  name: p.name,
+  description: p.description,
+}));
+
+function unknownProfile(name: string): DfuFlashError {
+  return new DfuFlashError('USAGE', `unknown simulated device profile '${name}'`, {
+    hint: `known profiles: ${SIM_PROFILES.map((p) => p.name).join(', ')}`,
+    details: { profile: name },
+  });
+}
+
+export function createSimDevice(profile: string, options: SimOptions & { serial?: string | undefined } = {}): SimDevice {
+  const definition = findProfile(profile);
+  if (definition === undefined) throw unknownProfile(profile);
+  const clock = options.clock ?? systemClock;
+  const timeScale = options.timeScale ?? 1;
+  if (!(timeScale >= 0) || !Number.isFinite(timeScale)) {
+    throw new DfuFlashError('USAGE', `timeScale must be a finite number >= 0, got ${timeScale}`, {
+      hint: 'use 1 for real timing, 0 for instant, 0.01 for a fast demo',
+    });
+  }
+  return new SimDevice(definition, {
+    clock,
+    timeScale,
+    serial: options.serial,
+    spawn: (name, serial) => createSimDevice(name, { clock, timeScale, serial }),
+  });
+}
+
+/** Make the k-th repeat of a hex serial distinct (real chips have distinct UIDs). */
+function nthSerial(serial: string | undefined, k: number): string | undefined {
+  if (serial === undefined || k === 0 || !/^[0-9A-Fa-f]{2,}$/.test(serial)) return serial;
+  const last = parseInt(serial.slice(-2), 16);
+  return serial.slice(0, -2) + ((last + k) & 0xff).toString(16).toUpperCase().padStart(2, '0');
+}
+
+/**
+ * One device per entry, on ports 1-1, 1-2, … of bus 1. Repeated profiles get
+ * distinct serials. `backend.bus.devices` gives each device for assertions.
+ */
+export function createSimBackend(profiles: string[], options: SimOptions = {}): SimBackend {
+  for (const p of profiles) if (findProfile(p) === undefined) throw unknownProfile(p);
+  const clock = options.clock ?? systemClock;
+  const bus = new SimBus(clock);
+  const seen = new Map<string, number>();
+  for (const p of profiles) {
+    const k = seen.get(p) ?? 0;
+    seen.set(p, k + 1);
+    const serial = nthSerial(findProfile(p)!.identity.serial, k);
+    bus.plug(createSimDevice(p, { clock, timeScale: options.timeScale, serial }));
+  }
+  return new SimBackend(bus, clock);
+}

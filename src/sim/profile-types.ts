@@ -1,0 +1,141 @@
+/**
+ * What a simulated device profile declares: identity and descriptors, the
+ * DFU interface, and how the device behaves (DfuSe ROM, plain DFU 1.1
+ * bootloader, or an application with a DFU runtime interface). Profiles are
+ * data plus a few timing functions; src/sim/sim-device.ts brings them to life.
+ */
+import type { DfuState, DfuStatus } from '../dfu/constants.js';
+
+/**
+ * One busy period: what GETSTATUS reports in bwPollTimeout, and how long the
+ * device really stays busy (NAKing EP0). Both are multiplied by `timeScale`.
+ */
+export interface SimBusy {
+  reportedMs: number;
+  actualMs: number;
+}
+
+/** Fields of the DFU functional descriptor (DFU 1.1 §4.1.3). */
+export interface SimFunctional {
+  bmAttributes: number;
+  wDetachTimeOut: number;
+  wTransferSize: number;
+  bcdDFUVersion: number;
+}
+
+export interface SimIdentity {
+  bcdUSB: number;
+  idVendor: number;
+  idProduct: number;
+  bcdDevice: number;
+  manufacturer?: string | undefined;
+  product?: string | undefined;
+  /** Default serial; createSimDevice's `serial` option overrides it. */
+  serial?: string | undefined;
+}
+
+export interface SimDfuInterface {
+  interfaceNumber: number;
+  /** bInterfaceProtocol: 1 = runtime, 2 = DFU mode. */
+  protocol: number;
+  /** iInterface string of each alt setting, in alt order (undefined = iInterface 0). */
+  altNames: (string | undefined)[];
+  /** String index of the first alt name (later alts follow). Default 4. */
+  firstAltStringIndex?: number | undefined;
+  functional: SimFunctional;
+  /**
+   * Where the functional descriptor goes: after every alt setting, or once after
+   * the last one (what the STM32F4 ROM does: wTotalLength 54 for 4 alts).
+   */
+  functionalAfter: 'every-alt' | 'last-alt';
+}
+
+/** A non-DFU interface (the application's own function), to make hosts skip it. */
+export interface SimOtherInterface {
+  interfaceNumber: number;
+  interfaceClass: number;
+  interfaceSubClass: number;
+  interfaceProtocol: number;
+  name?: string | undefined;
+}
+
+/** ST DfuSe (AN3156) behaviour. Memory comes from the alt names' layout strings. */
+export interface SimDfuseBehaviour {
+  kind: 'dfuse';
+  timing: {
+    setAddress: SimBusy;
+    getCommands: SimBusy;
+    /** One page erase, by page size. */
+    erase: (pageSize: number) => SimBusy;
+    massErase: SimBusy;
+    /** One data block (DNLOAD wBlockNum >= 2) of `length` bytes. */
+    program: (length: number) => SimBusy;
+    /** The dfuMANIFEST period before the device jumps to its application. */
+    leave: SimBusy;
+    readUnprotect: SimBusy;
+  };
+  /**
+   * CubeMX-template quirk: ERASE ignores its address and erases every erasable
+   * page from `start` to the end of the region that holds `start`.
+   */
+  eraseIgnoresAddress?: { start: number } | undefined;
+  /**
+   * SET_ADDRESS to an address outside every alt's layout fails with errTARGET
+   * (ST ROMs, AN2662 §4.5.2); false = any pointer is accepted (CubeMX class).
+   */
+  checkSetAddress: boolean;
+  /** READ_UNPROTECT: erase the flash and reset (ST ROMs), or stall (not implemented). */
+  readUnprotect: 'erase-and-reset' | 'unsupported';
+  /** After a reset caused by READ_UNPROTECT, the device is back after this long (not scaled). */
+  reenumerateAfterMs: number;
+}
+
+/**
+ * Plain DFU 1.1 bootloader that writes blocks one after another from its
+ * application start, erasing each page on first touch (dapboot).
+ */
+export interface SimPlainDfuBehaviour {
+  kind: 'dfu';
+  /** The device's memory, written as a DfuSe layout string (only for the simulator's own use). */
+  memory: string;
+  /** Where block 0 lands. */
+  appStart: number;
+  /** One past the last byte the bootloader will write or read. */
+  appEnd: number;
+  timing: {
+    /** bwPollTimeout reported for every data block. */
+    blockReportedMs: number;
+    /** Real time to erase one page (added when a block touches a fresh page). */
+    pageEraseMs: number;
+    /** Real time to program `length` bytes. */
+    programMs: (length: number) => number;
+    manifest: SimBusy;
+  };
+  /** Status when a block would run past appEnd, or programming fails its read-back check. */
+  writeFailStatus: DfuStatus;
+}
+
+/** An application with a DFU runtime interface (protocol 1). */
+export interface SimRuntimeBehaviour {
+  kind: 'runtime';
+  /** With bitWillDetach: how long after DETACH the application drops off the bus (not scaled). */
+  detachLeaveMs: number;
+  /** The profile the device re-enumerates as (its DFU-mode bootloader). */
+  reenumerateAs: string;
+  /** Delay between leaving the bus and the bootloader's arrival (not scaled). */
+  reenumerateAfterMs: number;
+}
+
+export type SimBehaviour = SimDfuseBehaviour | SimPlainDfuBehaviour | SimRuntimeBehaviour;
+
+export interface SimProfile {
+  name: string;
+  description: string;
+  identity: SimIdentity;
+  configuration: { bmAttributes: number; bMaxPower: number };
+  dfu: SimDfuInterface;
+  otherInterfaces?: SimOtherInterface[] | undefined;
+  /** State and status after power-on / bus reset. */
+  initial: { state: DfuState; status: DfuStatus };
+  behaviour: SimBehaviour;
+}

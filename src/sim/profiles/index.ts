@@ -1,0 +1,18 @@
+/** The registry of simulated device profiles. */
+import type { SimProfile } from '../profile-types.js';
+import { dapboot } from './dapboot.js';
+import { runtimeAppReset, runtimeAppWillDetach } from './runtime-app.js';
+import { stm32f1Cubemx } from './stm32f1-cubemx.js';
+import { stm32f4Sysboot } from './stm32f4-sysboot.js';
+
+export const PROFILES: readonly SimProfile[] = [
+  stm32f4Sysboot,
+  stm32f1Cubemx,
+  dapboot,
+  runtimeAppWillDetach,
+  runtimeAppReset,
+];
+
+export function findProfile(name: string): SimProfile | undefined {
+  return PROFILES.find((p) => p.name === name);
+}

@@ -1,0 +1,80 @@
+/**
+ * STM32F405/407 system-memory (ROM) DFU bootloader, DfuSe protocol.
+ *
+ * Facts (/work/shared/research/devices.md rows 4, 5, 7, 8, the "Timings" table,
+ * and the dfu-util device-log dump stm32f4discovery.lsusb):
+ * - 0483:df11; iManufacturer "STMicroelectronics", iProduct "STM32  BOOTLOADER"
+ *   (two spaces), iSerial 12 hex digits (e.g. 315A28A0B956); bcdDevice 0x2200 as on
+ *   the later F4 ROMs (rows 5–7; the F4DISCOVERY dump shows 0x2100); bcdUSB 1.00,
+ *   configuration self-powered (0xC0), 100 mA, as in the dump.
+ * - One interface, four alt settings, strings byte-exact (note the padding);
+ *   one functional descriptor after the last alt (wTotalLength 54 in the dump):
+ *   bmAttributes 0x0B, wDetachTimeOut 255, wTransferSize 2048, bcdDFUVersion 0x011A.
+ * - The first GETSTATUS reports dfuERROR / errFIRMWARE (status 10); the host must CLRSTATUS.
+ * - Commands: the first GETSTATUS reports dfuDNBUSY, errors show at the next one; SET_ADDRESS
+ *   outside the device's memory fails with errTARGET (AN2662 §4.5.2, same ROM command set).
+ *
+ * Timing:
+ * - Each 2048-byte DNLOAD: bwPollTimeout 104 ms (STM32F469 dfu-util -v log), busy that long.
+ * - Page erase, estimates from the datasheet figures (DS8626 / F411 notes, typical x32
+ *   parallelism): 16 KiB 250 ms, 64 KiB 550 ms, 128 KiB 1000 ms; smaller pages
+ *   (option bytes, OTP, device feature) 250 ms. Reported = actual.
+ * - SET_ADDRESS and GET_COMMANDS: 1 ms (estimate; the ROM only stores a pointer).
+ * - Mass erase: reports 100 ms and (for now) takes 100 ms; the real part takes seconds.
+ * - Leave: dfuMANIFEST for 5 ms (estimate), then the ROM jumps to the application (disconnect).
+ * - READ_UNPROTECT: 100 ms (estimate), flash erased, the chip resets and the ROM is back
+ *   on the bus 300 ms later (estimate).
+ */
+import { DfuState, DfuStatus, DFUSE_VERSION } from '../../dfu/constants.js';
+import type { SimBusy, SimProfile } from '../profile-types.js';
+
+const same = (ms: number): SimBusy => ({ reportedMs: ms, actualMs: ms });
+
+export function f4PageEraseMs(pageSize: number): number {
+  if (pageSize <= 16 * 1024) return 250;
+  if (pageSize <= 64 * 1024) return 550;
+  return 1000;
+}
+
+export const stm32f4Sysboot: SimProfile = {
+  name: 'stm32f4-sysboot',
+  description: 'STM32F405/407 ROM bootloader (DfuSe, 0483:df11, 4 alt settings, starts in dfuERROR)',
+  identity: {
+    bcdUSB: 0x0100,
+    idVendor: 0x0483,
+    idProduct: 0xdf11,
+    bcdDevice: 0x2200,
+    manufacturer: 'STMicroelectronics',
+    product: 'STM32  BOOTLOADER',
+    serial: '315A28A0B956',
+  },
+  configuration: { bmAttributes: 0xc0, bMaxPower: 50 },
+  dfu: {
+    interfaceNumber: 0,
+    protocol: 2,
+    altNames: [
+      '@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg',
+      '@Option Bytes  /0x1FFFC000/01*016 g',
+      '@OTP Memory /0x1FFF7800/01*512 g,01*016 g',
+      '@Device Feature/0xFFFF0000/01*004 g',
+    ],
+    functional: { bmAttributes: 0x0b, wDetachTimeOut: 255, wTransferSize: 2048, bcdDFUVersion: DFUSE_VERSION },
+    functionalAfter: 'last-alt',
+  },
+  initial: { state: DfuState.dfuERROR, status: DfuStatus.errFIRMWARE },
+  behaviour: {
+    kind: 'dfuse',
+    timing: {
+      setAddress: same(1),
+      getCommands: same(1),
+      erase: (pageSize) => same(f4PageEraseMs(pageSize)),
+      massErase: same(100),
+      program: () => same(104),
+      leave: same(5),
+      readUnprotect: same(100),
+    },
+    checkSetAddress: true,
+    readUnprotect: 'erase-and-reset',
+    reenumerateAfterMs: 300,
+  },
+};
