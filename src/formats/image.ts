@@ -17,6 +17,17 @@ export interface DfuSuffixInfo {
   crc: number;
 }
 
+/** One DfuSe target (UM0391): the image for one alternate setting. */
+export interface DfuseTarget {
+  alternateSetting: number;
+  /** szTargetName up to its first NUL ('' when bTargetNamed is 0). */
+  name: string;
+  /** The target's elements as a sparse image: sorted by address, non-overlapping, adjacent elements merged, empty ones dropped. */
+  segments: ImageSegment[];
+  /** The elements exactly as stored (file order, empty ones kept), for byte-exact rewriting. */
+  elements?: ImageSegment[] | undefined;
+}
+
 export interface FirmwareImage {
   /** 'bin', 'ihex', 'srec', 'elf', 'dfuse', 'dfu-suffix'... */
   format: string;
@@ -27,6 +38,13 @@ export interface FirmwareImage {
   suffix?: DfuSuffixInfo | undefined;
   /** Entry point, when the file names one. */
   startAddress?: number | undefined;
+  /**
+   * DfuSe files only: one entry per Target, in file order. `segments` above is
+   * then the union of all targets; use `targets` to route each one to its alt setting.
+   */
+  targets?: DfuseTarget[] | undefined;
+  /** S-record files only: the text of the S0 header record. */
+  header?: string | undefined;
 }
 
 export function imageSize(image: FirmwareImage): number {
