@@ -1,24 +1,28 @@
-/** The download use case: read, select, plan (all checks), then open and execute. */
+/** The download use case: read and parse, select, plan every part (all checks), then open and execute. */
 import { DfuFlashError, hex32 } from '../shared/errors.js';
 import { isDfuseDescriptor } from '../dfu/device-mode.js';
 import { isDfuseLayout, parseMemoryLayout } from '../dfu/memory-layout.js';
 import { describePlan, planDfuDownload, planDfuseDownload } from '../dfu/planner.js';
-import { PhaseTracker } from '../dfu/session.js';
-import { mismatch, skipUnchangedPages, verifyDfuseWrites } from './readback.js';
 import { ensureIdle, recoverToIdle } from '../dfu/idle.js';
 import { dfu11Download, dfu11Upload } from '../dfu/dfu11.js';
 import { dfuseLeave, executeDfusePlan } from '../dfu/dfuse.js';
-import { imageSize } from '../formats/image.js';
-import { placeImage, rawImage } from '../formats/raw.js';
+import { PhaseTracker, type DfuSession } from '../dfu/session.js';
+import { dfuStartAddress } from '../dfu/dfu-start.js';
+import { imageSize, type FirmwareImage } from '../formats/image.js';
+import { placeImage } from '../formats/raw.js';
+import { dfuseTargetImage, parseFirmware } from '../formats/index.js';
 import type { DownloadPlan, MemoryLayout } from '../dfu/plan-types.js';
+import type { DfuAltSetting } from '../transport/types.js';
 import { readInputFile } from './files.js';
 import { findTarget, type Target } from './select.js';
 import { requireFunctional, resolveTransferSize, withSession } from './open.js';
 import { recordPhases } from './phases.js';
 import { summarize } from './summary.js';
+import { mismatch, skipUnchangedPages, verifyDfuseWrites } from './readback.js';
+import { checkSuffixIds, flattenForDfu } from './image-for-device.js';
 import type { DownloadRequest, OpContext, OperationResult } from './types.js';
 
-export function layoutOf(target: Target): MemoryLayout {
+export function layoutOf(target: { alt: DfuAltSetting }): MemoryLayout {
   const name = target.alt.name;
   if (name === undefined || !isDfuseLayout(name)) {
     throw new DfuFlashError('LAYOUT', `alt setting ${target.alt.alternateSetting} has no DfuSe memory layout (its name is ${JSON.stringify(name ?? '')})`, {
@@ -28,15 +32,110 @@ export function layoutOf(target: Target): MemoryLayout {
   return parseMemoryLayout(name);
 }
 
+/** One alt setting's share of a download. */
+interface Part {
+  alt: DfuAltSetting;
+  layout?: MemoryLayout | undefined;
+  plan: DownloadPlan;
+}
+
+async function loadImage(req: DownloadRequest): Promise<FirmwareImage> {
+  const bytes = await readInputFile(req.file);
+  if (bytes.length === 0) throw new DfuFlashError('FORMAT', `${req.file} is empty`, { hint: 'check that the build produced the firmware file' });
+  const image = parseFirmware(bytes, { fileName: req.file, format: req.format ?? 'auto' });
+  if (imageSize(image) === 0) {
+    throw new DfuFlashError('FORMAT', `${req.file} contains no data to flash (format ${image.format})`, { hint: 'check that the build produced the firmware' });
+  }
+  return image;
+}
+
+/** Work out every part and its plan; throws before the device is opened. */
+function planParts(req: DownloadRequest, image: FirmwareImage, target: Target, transferSize: number, dfuse: boolean): Part[] {
+  const opts = req.dfuse;
+  const common = {
+    transferSize,
+    force: opts?.force ?? false,
+    willReset: opts?.willReset ?? false,
+  };
+  if (image.targets !== undefined) {
+    if (!dfuse) {
+      throw new DfuFlashError('UNSUPPORTED', `${req.file} is a DfuSe file, but the device speaks plain DFU 1.1`, {
+        hint: 'convert it to a binary (dfu-flash convert) or flash it to a DfuSe device',
+      });
+    }
+    if (opts?.address !== undefined) {
+      throw new DfuFlashError('USAGE', `${req.file} is a DfuSe file: its addresses come from the file, so -s ${hex32(opts.address)} does not apply`, {
+        hint: 'drop the address from -s (modifiers such as -s :leave are fine)',
+      });
+    }
+    const wanted = req.selector.alt === undefined ? image.targets : image.targets.filter((t) => t.alternateSetting === target.alt.alternateSetting);
+    if (wanted.length === 0) {
+      throw new DfuFlashError('USAGE', `${req.file} has no target for alt setting ${target.alt.alternateSetting} (its targets are for alt ${image.targets.map((t) => t.alternateSetting).join(', ')})`, {
+        hint: 'drop -a to flash every target of the file to its own alt setting',
+      });
+    }
+    const parts = wanted.map((t, i): Part => {
+      const alt = target.device.alts.find((a) => a.interfaceNumber === target.alt.interfaceNumber && a.alternateSetting === t.alternateSetting);
+      if (alt === undefined) {
+        throw new DfuFlashError('NO_DEVICE', `${req.file} has a target for alt setting ${t.alternateSetting} ("${t.name}"), which the device does not have`, {
+          hint: 'check that the file is for this device (dfu-flash info shows its targets; dfu-flash list the device\'s alt settings)',
+        });
+      }
+      const layout = layoutOf({ alt });
+      const plan = planDfuseDownload(dfuseTargetImage(image, t), layout, { ...common, massErase: i === 0 && (opts?.massErase ?? false) });
+      return { alt, layout, plan };
+    });
+    const last = parts[parts.length - 1]!;
+    if (opts?.leave) last.plan = { ...last.plan, leave: { address: lowestAddress(dfuseTargetImage(image, wanted[0]!)) } };
+    return parts;
+  }
+  if (dfuse) {
+    const layout = layoutOf(target);
+    if (opts?.address === undefined && !image.addressed) {
+      const start = layout.segments[0]?.start;
+      throw new DfuFlashError('USAGE', 'a raw binary needs an address on a DfuSe device', {
+        hint: start === undefined ? 'give one with -s ADDR' : `give one with -s ADDR, e.g. -s ${hex32(start)} (the start of ${layout.name})`,
+      });
+    }
+    if (opts?.address !== undefined && image.addressed) {
+      throw new DfuFlashError('USAGE', `${req.file} (${image.format}) carries its own addresses, so -s ${hex32(opts.address)} does not apply`, {
+        hint: 'drop the address from -s (modifiers such as -s :leave are fine), or convert the file to a binary first',
+      });
+    }
+    const placed = opts?.address === undefined ? image : placeImage(image, opts.address);
+    const plan = planDfuseDownload(placed, layout, {
+      ...common,
+      massErase: opts?.massErase ?? false,
+      leave: opts?.leave ?? false,
+      leaveAddress: opts?.address ?? lowestAddress(placed),
+    });
+    return [{ alt: target.alt, layout, plan }];
+  }
+  if (opts !== undefined) {
+    throw new DfuFlashError('USAGE', '-s (DfuSe address) is only for DfuSe devices; this device speaks plain DFU 1.1', {
+      hint: 'drop -s: a DFU 1.1 device decides itself where the image goes',
+    });
+  }
+  const data = flattenForDfu(image, dfuStartAddress(target.device, target.alt), req.file);
+  return [{ alt: target.alt, plan: planDfuDownload(data, { transferSize }) }];
+}
+
+/** The vector table of an image sits at its lowest address: that is where a DfuSe leave should jump. */
+function lowestAddress(image: FirmwareImage): number {
+  return Math.min(...image.segments.map((s) => s.address));
+}
+
 export async function download(req: DownloadRequest, ctx: OpContext): Promise<OperationResult> {
   const started = ctx.clock.now();
-  const bytes = await readInputFile(req.file);
-  if (bytes.length === 0) {
-    throw new DfuFlashError('FORMAT', `${req.file} is empty`, { hint: 'check that the build produced the firmware file' });
-  }
-  const image = rawImage(bytes);
+  const image = await loadImage(req);
   const target = await findTarget(ctx.backend, req.selector, 'dfu');
+  if (!req.ignoreSuffix) checkSuffixIds(image, target.device, req.file);
   const functional = requireFunctional(target);
+  if (!functional.canDownload) {
+    throw new DfuFlashError('UNSUPPORTED', 'this DFU interface does not support download (bitCanDnload is 0)', {
+      hint: 'choose another alt setting or interface (dfu-flash list)',
+    });
+  }
   const dfuse = isDfuseDescriptor(functional);
   const warn = (message: string) => ctx.emit({ type: 'warning', message });
   const transferSize = resolveTransferSize({
@@ -46,41 +145,8 @@ export async function download(req: DownloadRequest, ctx: OpContext): Promise<Op
     linuxLimit: ctx.backend.name === 'usb' && process.platform === 'linux',
     emitWarning: warn,
   });
-  if (!functional.canDownload) {
-    throw new DfuFlashError('UNSUPPORTED', 'this DFU interface does not support download (bitCanDnload is 0)', {
-      hint: 'choose another alt setting or interface (dfu-flash list)',
-    });
-  }
-
-  // Everything that can be checked is checked here, before the device is opened.
-  let plan: DownloadPlan;
-  const opts = req.dfuse;
-  if (dfuse) {
-    const layout = layoutOf(target);
-    if (opts?.address === undefined && !image.addressed) {
-      const start = layout.segments[0]?.start;
-      throw new DfuFlashError('USAGE', 'a raw binary needs an address on a DfuSe device', {
-        hint: start === undefined ? 'give one with -s ADDR' : `give one with -s ADDR, e.g. -s ${hex32(start)} (the start of ${layout.name})`,
-      });
-    }
-    const placed = opts?.address === undefined ? image : placeImage(image, opts.address);
-    plan = planDfuseDownload(placed, layout, {
-      transferSize,
-      force: opts?.force ?? false,
-      massErase: opts?.massErase ?? false,
-      leave: opts?.leave ?? false,
-      ...(opts?.address === undefined ? {} : { leaveAddress: opts.address }),
-      willReset: opts?.willReset ?? false,
-    });
-  } else {
-    if (opts !== undefined) {
-      throw new DfuFlashError('USAGE', '-s (DfuSe address) is only for DfuSe devices; this device speaks plain DFU 1.1', {
-        hint: 'drop -s: a DFU 1.1 device decides itself where the image goes',
-      });
-    }
-    plan = planDfuDownload(image.segments[0]!.data, { transferSize });
-  }
-  if (plan.protocol === 'dfu') {
+  const parts = planParts(req, image, target, transferSize, dfuse);
+  if (!dfuse) {
     if (req.verify && (functional.willDetach || !functional.manifestationTolerant)) {
       throw new DfuFlashError('USAGE', '--verify is not possible on this device: it leaves DFU mode after manifestation, so nothing can be read back', {
         hint: 'drop --verify (the device checks the image itself, if it can), or use a DfuSe device',
@@ -88,11 +154,16 @@ export async function download(req: DownloadRequest, ctx: OpContext): Promise<Op
     }
     if (req.skipUnchanged) warn('--skip-unchanged needs addressed reads (DfuSe); this DFU 1.1 device gets a full download');
   }
+
   const { emit, phases } = recordPhases(ctx.emit);
-  emit({ type: 'plan-ready', plan });
+  for (const part of parts) emit({ type: 'plan-ready', plan: part.plan });
   const base = { operation: 'download' as const, device: summarize(target), bytes: imageSize(image) };
   if (req.dryRun) {
-    return { ...base, elapsedMs: Math.round(ctx.clock.now() - started), phases, plan: describePlan(plan, dfuse ? layoutOf(target) : undefined), outcome: 'dry run: nothing was sent to the device' };
+    const plan = parts.flatMap((p) => [
+      ...(parts.length > 1 ? [`alt ${p.alt.alternateSetting} (${p.layout?.name ?? p.alt.name ?? ''}):`] : []),
+      ...describePlan(p.plan, p.layout),
+    ]);
+    return { ...base, elapsedMs: Math.round(ctx.clock.now() - started), phases, plan, outcome: 'dry run: nothing was sent to the device' };
   }
 
   let outcome: string | undefined;
@@ -101,36 +172,21 @@ export async function download(req: DownloadRequest, ctx: OpContext): Promise<Op
   await withSession({ ...ctx, emit }, target, { transferSize, functional, trace: ctx.trace ?? false }, async (session) => {
     await ensureIdle(session);
     try {
-      if (plan.protocol === 'dfuse') {
-        if (req.skipUnchanged && !plan.massErase) {
-          const pruned = await skipUnchangedPages(session, plan);
-          skipped = { sectors: pruned.skippedPages.length, bytes: pruned.skippedBytes };
-          if (pruned.skippedPages.length > 0) {
-            emit({ type: 'debug', message: `skip-unchanged: ${pruned.skippedPages.length} of ${plan.erase.length} sectors already hold the image` });
-          }
-          plan = pruned.plan;
+      let currentAlt = target.alt.alternateSetting;
+      for (const part of parts) {
+        if (part.alt.alternateSetting !== currentAlt) {
+          await session.req.transport.setAltSetting(part.alt.interfaceNumber, part.alt.alternateSetting);
+          currentAlt = part.alt.alternateSetting;
+          await ensureIdle(session);
         }
-        await executeDfusePlan(session, plan);
-        if (req.verify) {
-          await verifyDfuseWrites(session, plan);
-          verified = true;
-        }
-        if (plan.leave) {
-          const how = await dfuseLeave(session, plan.leave.address);
-          outcome = how === 'left-bus' ? 'device left DFU mode' : 'device acknowledged leave';
-        }
-      } else {
-        const data = plan.writes[0]!.data;
-        const how = await dfu11Download(session, data);
-        outcome = { idle: 'device manifested and is back in dfuIDLE', 'left-bus': 'device manifested and left the bus', reset: 'device manifested and was reset' }[how];
-        if (req.verify && how === 'idle') {
-          const tracker = new PhaseTracker(session, 'verify', data.length);
-          const got = await dfu11Upload({ ...session, emit: () => undefined }, { maxBytes: data.length });
-          tracker.add(got.length);
-          const at = got.findIndex((b, i) => b !== data[i]);
-          if (at >= 0 || got.length < data.length) throw mismatch(at >= 0 ? at : got.length, data[at >= 0 ? at : got.length], got[at], at < 0);
-          tracker.end();
-          verified = true;
+        if (part.plan.protocol === 'dfuse') {
+          const done = await runDfusePart(session, part.plan, req);
+          if (done.skipped) skipped = { sectors: (skipped?.sectors ?? 0) + done.skipped.sectors, bytes: (skipped?.bytes ?? 0) + done.skipped.bytes };
+          if (req.verify) verified = true;
+          if (done.outcome) outcome = done.outcome;
+        } else {
+          outcome = await runDfuPart(session, part.plan, req.verify ?? false);
+          if (req.verify && outcome.includes('dfuIDLE')) verified = true;
         }
       }
     } catch (e) {
@@ -143,4 +199,41 @@ export async function download(req: DownloadRequest, ctx: OpContext): Promise<Op
     }
   });
   return { ...base, elapsedMs: Math.round(ctx.clock.now() - started), phases, outcome, verified, skipped };
+}
+
+async function runDfusePart(
+  session: DfuSession,
+  plan: DownloadPlan,
+  req: DownloadRequest,
+): Promise<{ outcome?: string; skipped?: { sectors: number; bytes: number } }> {
+  let skipped: { sectors: number; bytes: number } | undefined;
+  if (req.skipUnchanged && !plan.massErase) {
+    const pruned = await skipUnchangedPages(session, plan);
+    skipped = { sectors: pruned.skippedPages.length, bytes: pruned.skippedBytes };
+    if (pruned.skippedPages.length > 0) {
+      session.emit({ type: 'debug', message: `skip-unchanged: ${pruned.skippedPages.length} of ${plan.erase.length} sectors already hold the image` });
+    }
+    plan = pruned.plan;
+  }
+  await executeDfusePlan(session, plan);
+  if (req.verify) await verifyDfuseWrites(session, plan);
+  if (!plan.leave) return skipped ? { skipped } : {};
+  const how = await dfuseLeave(session, plan.leave.address);
+  const outcome = how === 'left-bus' ? 'device left DFU mode' : 'device acknowledged leave';
+  return skipped ? { outcome, skipped } : { outcome };
+}
+
+async function runDfuPart(session: DfuSession, plan: DownloadPlan, verify: boolean): Promise<string> {
+  const data = plan.writes[0]!.data;
+  const how = await dfu11Download(session, data);
+  const outcome = { idle: 'device manifested and is back in dfuIDLE', 'left-bus': 'device manifested and left the bus', reset: 'device manifested and was reset' }[how];
+  if (verify && how === 'idle') {
+    const tracker = new PhaseTracker(session, 'verify', data.length);
+    const got = await dfu11Upload({ ...session, emit: () => undefined }, { maxBytes: data.length });
+    tracker.add(got.length);
+    const at = got.findIndex((b, i) => b !== data[i]);
+    if (at >= 0 || got.length < data.length) throw mismatch(at >= 0 ? at : got.length, data[at >= 0 ? at : got.length], got[at], at < 0);
+    tracker.end();
+  }
+  return outcome;
 }

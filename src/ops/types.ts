@@ -51,6 +51,10 @@ export interface DownloadRequest {
   skipUnchanged?: boolean | undefined;
   /** Plan only: resolve the device and the plan, transfer nothing. */
   dryRun?: boolean | undefined;
+  /** File format; 'auto' (default) detects it from the content. */
+  format?: 'auto' | 'bin' | 'ihex' | 'srec' | 'elf' | 'dfuse' | undefined;
+  /** Flash even when the file's DFU suffix names another VID:PID. */
+  ignoreSuffix?: boolean | undefined;
 }
 
 export interface UploadRequest {
