@@ -1,0 +1,30 @@
+/**
+ * `dfu-flash list`: the table on stdout, or with --json one JSON document
+ * `{"type":"result","ok":true,"operation":"list","devices":[...]}`.
+ */
+import type { ListInvocation } from '../invocation.js';
+import { filterListed } from '../list-filter.js';
+import { toJsonLine } from '../reporters/json.js';
+import { renderDeviceList } from '../render-list.js';
+import type { CommandEnv } from './env.js';
+
+export async function runList(inv: ListInvocation, env: CommandEnv): Promise<void> {
+  const all = await env.ops.listDevices(env.ctx);
+  const devices = filterListed(all, inv.filter);
+  env.reporter.close();
+  if (inv.output.json) {
+    env.io.stdout.write(toJsonLine({ type: 'result', ok: true, operation: 'list', devices }) + '\n');
+    return;
+  }
+  if (devices.length === 0) {
+    if (inv.output.quiet) return;
+    env.io.stderr.write(
+      all.length === 0
+        ? 'No DFU-capable USB device found.\n  hint: connect the device in DFU mode (ST parts: BOOT0 high during reset) or in its DFU-capable application\n'
+        : `No device matches the selection (${all.length} DFU-capable device${all.length > 1 ? 's' : ''} found).\n  hint: run "dfu-flash list" without selection options to see them\n`,
+    );
+    return;
+  }
+  const { formatLayout } = await import('../../dfu/memory-layout.js');
+  env.io.stdout.write(renderDeviceList(devices, formatLayout));
+}

@@ -1,0 +1,181 @@
+/**
+ * The command-line entry. `run()` parses, validates, creates the backend,
+ * runs one command and maps errors to an exit status; it never exits the
+ * process, so tests call it in-process. `main()` is what bin/dfu-flash calls:
+ * the only process.exit in dfu-flash, after stdout and stderr are flushed.
+ *
+ * Start-up stays fast: this module imports nothing heavy. commander, zod,
+ * chalk, cli-progress, the use cases and the USB backend are loaded with
+ * import() by the step that needs them.
+ */
+import { DfuFlashError } from '../shared/errors.js';
+import { systemClock } from '../transport/clock.js';
+import type { UsbBackend } from '../transport/types.js';
+import type { CommandEnv } from './commands/env.js';
+import { EXIT_OK } from './exit-codes.js';
+import type { Invocation, OutputOptions } from './invocation.js';
+import type { CliDeps, CliIo, OpsApi } from './io.js';
+import type { Reporter, Style } from './reporters/types.js';
+import type { SimStateFile } from './sim-state.js';
+import { versionText } from './version.js';
+
+export type { BackendRequest, CliDeps, CliIo, CliWriter, OpsApi } from './io.js';
+export { EXIT_CODES, exitCodeFor } from './exit-codes.js';
+
+/** Output flags guessed from raw argv, for errors raised before parsing finished. */
+function guessOutput(argv: readonly string[]): OutputOptions {
+  const end = argv.indexOf('--');
+  const args = end < 0 ? argv : argv.slice(0, end);
+  const verbose = args.filter((a) => a === '--verbose' || /^-[a-zA-Z]*v[a-zA-Z]*$/.test(a)).length;
+  return { json: args.includes('--json'), quiet: args.includes('--quiet') || args.includes('-q'), verbose };
+}
+
+async function loadCommand(inv: Invocation): Promise<(env: CommandEnv) => Promise<void>> {
+  switch (inv.command) {
+    case 'list': {
+      const { runList } = await import('./commands/list.js');
+      return (env) => runList(inv, env);
+    }
+    case 'download': {
+      const { runDownload } = await import('./commands/download.js');
+      return (env) => runDownload(inv, env);
+    }
+    case 'upload': {
+      const { runUpload } = await import('./commands/upload.js');
+      return (env) => runUpload(inv, env);
+    }
+    case 'detach': {
+      const { runDetach } = await import('./commands/detach.js');
+      return (env) => runDetach(inv, env);
+    }
+  }
+}
+
+/** Run one command line (without the node and script paths); resolves with the exit status. */
+export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.stdout.write(versionText());
+    return EXIT_OK;
+  }
+  let output = guessOutput(argv);
+  let reporter: Reporter | undefined;
+  // Colours (and so chalk) are loaded only when something is printed for people.
+  let style: Promise<Style> | undefined;
+  const getStyle = (): Promise<Style> =>
+    (style ??= import('./reporters/style.js').then((m) => m.loadStyle(m.colorEnabled(io))));
+  try {
+    const { parseInvocation } = await import('./parse.js');
+    const outcome = await parseInvocation(argv, { cwd: io.cwd });
+    if (outcome.kind === 'text') {
+      (outcome.stream === 'stdout' ? io.stdout : io.stderr).write(outcome.text);
+      return outcome.exitCode;
+    }
+    const inv = outcome.invocation;
+    output = inv.output;
+
+    const { preflight } = await import('./preflight.js');
+    await preflight(inv, io.cwd);
+    const stateFile = inv.sim?.stateFile;
+    const savedState = stateFile === undefined ? undefined : await (await import('./sim-state.js')).readSimState(stateFile);
+
+    const clock = deps.clock ?? systemClock;
+    const { createReporter } = await import('./reporters/create.js');
+    // `list` prints one JSON document itself; its events (warnings) go to stderr.
+    const reporterOutput = inv.command === 'list' ? { ...output, json: false } : output;
+    reporter = await createReporter({ io, output: reporterOutput, clock, style: await getStyle() });
+    const ops: OpsApi = deps.ops ?? (await import('../ops/index.js'));
+    const command = await loadCommand(inv);
+
+    const createBackend = deps.createBackend ?? (await import('./backend.js')).createDefaultBackend;
+    const backend = await createBackend(
+      inv.sim === undefined ? { kind: 'usb', clock } : { kind: 'sim', profiles: inv.sim.profiles, timeScale: inv.sim.timeScale, clock },
+    );
+    await runWithBackend(backend, inv, savedState, { ctx: { backend, clock, emit: reporter.emit }, io, reporter, ops }, command);
+    return EXIT_OK;
+  } catch (e) {
+    reporter?.close();
+    const { reportError } = await import('./render-error.js');
+    const { PLAIN_STYLE } = await import('./reporters/style.js');
+    const errorStyle = await getStyle().catch(() => PLAIN_STYLE);
+    return reportError(e, io, { json: output.json, verbose: output.verbose, style: errorStyle });
+  }
+}
+
+/** Restore the simulated flash, run the command, save the flash back (also after a failure), dispose the backend. */
+async function runWithBackend(
+  backend: UsbBackend,
+  inv: Invocation,
+  savedState: SimStateFile | undefined,
+  env: CommandEnv,
+  command: (env: CommandEnv) => Promise<void>,
+): Promise<void> {
+  const stateFile = inv.sim?.stateFile;
+  let failed = false;
+  let failure: unknown;
+  const fail = (e: unknown): void => {
+    if (failed) return;
+    failed = true;
+    failure = e;
+  };
+  try {
+    const simState = stateFile === undefined ? undefined : await import('./sim-state.js');
+    const devices = simState?.snapshotDevices(backend);
+    if (simState !== undefined && devices === undefined) {
+      throw new DfuFlashError('USAGE', '--sim-state: the backend has no simulated devices to save', {
+        hint: 'use --sim-state together with --simulate',
+      });
+    }
+    if (simState !== undefined && devices !== undefined && savedState !== undefined) {
+      for (const note of simState.restoreSimState(devices, savedState)) env.reporter.emit({ type: 'warning', message: note });
+    }
+    await command(env).catch(fail);
+    if (simState !== undefined && devices !== undefined && stateFile !== undefined) {
+      // Read the bus again: a device that re-enumerated is a new object now.
+      await simState.saveSimState(stateFile, simState.snapshotDevices(backend) ?? devices).catch(fail);
+    }
+  } catch (e) {
+    fail(e);
+  } finally {
+    try {
+      backend.dispose();
+    } catch {
+      // the command's own outcome matters more than a failing dispose
+    }
+  }
+  if (failed) throw failure;
+}
+
+/** A CliIo over the real process streams. */
+export function processIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    stderrColumns: process.stderr.columns,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+function flush(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) resolve();
+    else stream.write('', () => resolve());
+  });
+}
+
+/** bin/dfu-flash: run with the process's argv and streams, flush, exit with the status. */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<never> {
+  // A closed pipe (`dfu-flash list | head -1`) is not an error worth a stack trace.
+  process.stdout.on('error', () => {});
+  let code: number;
+  try {
+    code = await run(argv, processIo());
+  } catch (e) {
+    process.stderr.write(`dfu-flash: error: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    code = 70;
+  }
+  await Promise.all([flush(process.stdout), flush(process.stderr)]);
+  process.exit(code);
+}

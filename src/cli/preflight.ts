@@ -1,0 +1,63 @@
+/**
+ * Checks on the local files, done before any backend is created: the
+ * firmware file must be readable, an upload must not clobber a file unless
+ * --force, and its directory must exist.
+ */
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { DfuFlashError } from '../shared/errors.js';
+import type { Invocation } from './invocation.js';
+import { displayPath } from './reporters/format.js';
+
+function errnoOf(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
+}
+
+async function checkInput(file: string, cwd: string): Promise<void> {
+  const shown = displayPath(file, cwd);
+  try {
+    const s = await stat(file);
+    if (s.isDirectory()) {
+      throw new DfuFlashError('FILE_NOT_FOUND', `firmware file ${shown} is a directory`, { hint: 'give the path of a firmware file', details: { file } });
+    }
+    await access(file, constants.R_OK);
+  } catch (e) {
+    if (e instanceof DfuFlashError) throw e;
+    const code = errnoOf(e);
+    const problem = code === 'ENOENT' || code === 'ENOTDIR' ? 'not found' : code === 'EACCES' || code === 'EPERM' ? 'is not readable (permission denied)' : `cannot be read (${code ?? String(e)})`;
+    throw new DfuFlashError('FILE_NOT_FOUND', `firmware file ${shown} ${problem}`, {
+      hint: code === 'EACCES' || code === 'EPERM' ? 'check the file permissions' : `check the path (relative paths start at ${cwd})`,
+      details: { file },
+      cause: e,
+    });
+  }
+}
+
+async function checkOutput(file: string, force: boolean, cwd: string): Promise<void> {
+  const shown = displayPath(file, cwd);
+  const existing = await stat(file).catch(() => undefined);
+  if (existing?.isDirectory()) {
+    throw new DfuFlashError('FILE_EXISTS', `output file ${shown} is a directory`, { hint: 'give a file name for the upload', details: { file } });
+  }
+  if (existing !== undefined && !force) {
+    throw new DfuFlashError('FILE_EXISTS', `output file ${shown} already exists`, {
+      hint: 'choose another name, or add --force to overwrite it',
+      details: { file },
+    });
+  }
+  const dir = dirname(file);
+  const d = await stat(dir).catch(() => undefined);
+  if (d === undefined || !d.isDirectory()) {
+    throw new DfuFlashError('FILE_NOT_FOUND', `directory ${displayPath(dir, cwd)} for the output file does not exist`, {
+      hint: 'create the directory first, or choose another path',
+      details: { file },
+    });
+  }
+}
+
+/** Throws FILE_NOT_FOUND / FILE_EXISTS before anything touches USB. */
+export async function preflight(inv: Invocation, cwd: string): Promise<void> {
+  if (inv.command === 'download') await checkInput(inv.request.file, cwd);
+  else if (inv.command === 'upload') await checkOutput(inv.request.file, inv.request.force, cwd);
+}

@@ -1,0 +1,91 @@
+/**
+ * The `list` table: one row per device (ids, mode, serial, port path, devnum,
+ * DFU version, transfer size, attributes in words), then each alt setting
+ * with its exact name quoted and its parsed memory regions.
+ */
+import { hex16 } from '../shared/errors.js';
+import type { MemoryLayout } from '../dfu/plan-types.js';
+import type { ListedAlt, ListedDevice } from '../ops/types.js';
+import type { FunctionalDescriptor } from '../transport/types.js';
+import { oneLine } from './reporters/format.js';
+
+export type LayoutFormatter = (layout: MemoryLayout) => string;
+
+/** bcdDFUVersion as people write it: 0x0110 → '1.1', 0x0101 → '1.01', 0x011a (DfuSe) → 'DfuSe 1.1a'. */
+export function formatDfuVersion(bcd: number, dfuse: boolean): string {
+  const major = (bcd >> 8).toString(16);
+  let minor = (bcd & 0xff).toString(16).padStart(2, '0');
+  if (minor.endsWith('0')) minor = minor.slice(0, 1);
+  return `${dfuse ? 'DfuSe ' : ''}${major}.${minor}`;
+}
+
+/** bmAttributes as words. */
+export function formatAttributes(f: FunctionalDescriptor): string {
+  const words = [
+    f.canDownload ? 'download' : '',
+    f.canUpload ? 'upload' : '',
+    f.manifestationTolerant ? 'manifestation-tolerant' : '',
+    f.willDetach ? 'will-detach' : '',
+  ].filter((w) => w !== '');
+  return words.length === 0 ? 'none' : words.join(', ');
+}
+
+const HEADER = ['VID:PID', 'MODE', 'SERIAL', 'PATH', 'DEVNUM', 'DFU', 'XFER', 'ATTRIBUTES'];
+
+function row(d: ListedDevice): string[] {
+  const f = d.alts.find((a) => a.functional !== undefined)?.functional;
+  return [
+    `${hex16(d.vendorId)}:${hex16(d.productId)}`,
+    d.mode === 'dfu' ? 'DFU' : 'runtime',
+    d.serial === undefined ? '-' : oneLine(d.serial),
+    d.portPath,
+    String(d.deviceAddress),
+    f === undefined ? '-' : formatDfuVersion(f.bcdDFUVersion, d.dfuse),
+    f === undefined ? '-' : String(f.wTransferSize),
+    f === undefined ? '-' : formatAttributes(f),
+  ];
+}
+
+function altLines(alt: ListedAlt, formatLayout: LayoutFormatter): string[] {
+  const name =
+    alt.name !== undefined
+      ? JSON.stringify(alt.name)
+      : alt.nameError !== undefined
+        ? `(name unreadable: ${oneLine(alt.nameError)})`
+        : '(no name)';
+  const head = `  intf ${alt.interfaceNumber} alt ${alt.alternateSetting}  `;
+  const pad = ' '.repeat(head.length);
+  const lines = [head + name];
+  if (alt.layout !== undefined) lines.push(`${pad}${oneLine(alt.layout.name)}: ${oneLine(formatLayout(alt.layout))}`);
+  if (alt.layoutError !== undefined) lines.push(`${pad}layout not understood: ${oneLine(alt.layoutError)}`);
+  return lines;
+}
+
+function notes(d: ListedDevice): string[] {
+  const lines: string[] = [];
+  if (d.stringError !== undefined) {
+    lines.push(`  strings unreadable: ${oneLine(d.stringError.message)}`);
+    if (d.stringError.hint !== undefined && d.stringError.hint !== '') lines.push(`  hint: ${oneLine(d.stringError.hint)}`);
+  }
+  if (d.serialNotUnique === true) {
+    lines.push(
+      `  note: serial ${JSON.stringify(d.serial ?? '')} is not unique (other boards of this kind report the same); select this one with -p ${d.portPath}`,
+    );
+  }
+  return lines;
+}
+
+/** The whole listing (ends with a newline); an empty string for no devices. */
+export function renderDeviceList(devices: readonly ListedDevice[], formatLayout: LayoutFormatter): string {
+  if (devices.length === 0) return '';
+  const rows = devices.map(row);
+  const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  const out = [line(HEADER)];
+  devices.forEach((d, i) => {
+    if (i > 0) out.push('');
+    out.push(line(rows[i]!), ...notes(d));
+    for (const alt of d.alts) out.push(...altLines(alt, formatLayout));
+  });
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,73 @@
+/** Small pure formatters shared by the reporters. */
+import { hex16 } from '../../shared/errors.js';
+import { relative, isAbsolute } from 'node:path';
+import type { DeviceSummary, OperationResult } from '../../ops/types.js';
+
+/** 6123 → '6.12 s'. */
+export function formatSeconds(ms: number): string {
+  return `${(Math.max(0, ms) / 1000).toFixed(2)} s`;
+}
+
+/** Bytes per second: '512 B/s', '19.5 KiB/s', '1.25 MiB/s'. */
+export function formatRate(bytesPerSecond: number): string {
+  if (bytesPerSecond < 1024) return `${Math.round(bytesPerSecond)} B/s`;
+  if (bytesPerSecond < 1024 * 1024) return `${(bytesPerSecond / 1024).toFixed(1)} KiB/s`;
+  return `${(bytesPerSecond / (1024 * 1024)).toFixed(2)} MiB/s`;
+}
+
+/** The rate, or undefined when no time has passed. */
+export function rateOf(bytes: number, elapsedMs: number): number | undefined {
+  return elapsedMs > 0 ? (bytes * 1000) / elapsedMs : undefined;
+}
+
+/** Whole seconds as 'ETA 12s' / 'ETA 1m05s'. */
+export function formatEta(seconds: number): string {
+  const s = Math.max(0, Math.ceil(seconds));
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+/** '0483:df11 (1-1)'. */
+export function formatDevice(d: DeviceSummary): string {
+  return `${hex16(d.vendorId)}:${hex16(d.productId)} (${d.portPath})`;
+}
+
+/**
+ * One message = one line of text: line breaks and tabs become spaces, other
+ * control characters (which a device string could carry) become '?'.
+ */
+export function oneLine(s: string): string {
+  return s
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/\t/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+    .trim();
+}
+
+/** A path relative to cwd when it lies inside it, else as given. */
+export function displayPath(file: string, cwd: string): string {
+  if (!isAbsolute(file)) return file;
+  const r = relative(cwd, file);
+  return r !== '' && !r.startsWith('..') && !isAbsolute(r) ? r : file;
+}
+
+/** One sentence for stderr, e.g. 'Downloaded 102400 bytes to 0483:df11 (1-1) alt 0 in 6.12 s; device left DFU mode'. */
+export function summaryLine(r: OperationResult, cwd: string): string {
+  const device = formatDevice(r.device);
+  const alt = `alt ${r.device.alternateSetting}`;
+  const time = formatSeconds(r.elapsedMs);
+  let s: string;
+  switch (r.operation) {
+    case 'download':
+      s = `Downloaded ${r.bytes} bytes to ${device} ${alt} in ${time}`;
+      break;
+    case 'upload': {
+      const to = r.file === undefined ? '' : ` to ${displayPath(r.file, cwd)}`;
+      s = `Uploaded ${r.bytes} bytes from ${device} ${alt}${to} in ${time}`;
+      break;
+    }
+    case 'detach':
+      s = `Detached ${device} in ${time}`;
+      break;
+  }
+  return r.outcome === undefined || r.outcome === '' ? s : `${s}; ${oneLine(r.outcome)}`;
+}

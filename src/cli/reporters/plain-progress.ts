@@ -1,0 +1,65 @@
+/**
+ * Progress as plain lines, for stderr that is not a terminal (CI logs, pipes):
+ * a line when a phase starts and ends, and one each time another 10 % is done.
+ * No control characters, no colour.
+ *
+ *   download: start (102400 bytes)
+ *   download: 40% (40960/102400 bytes, 19.5 KiB/s)
+ *   download: done, 102400 bytes in 5.12 s (19.5 KiB/s)
+ */
+import type { FlashEvent, Phase } from '../../dfu/events.js';
+import type { Clock } from '../../transport/clock.js';
+import { formatRate, formatSeconds, oneLine, rateOf } from './format.js';
+import type { LineSink } from './types.js';
+
+interface PhaseState {
+  startedAt: number;
+  /** Last tenth printed (0 = none yet). */
+  tenths: number;
+}
+
+export class PlainProgress {
+  private readonly phases = new Map<Phase, PhaseState>();
+
+  constructor(
+    private readonly out: LineSink,
+    private readonly clock: Clock,
+  ) {}
+
+  handle(e: FlashEvent): void {
+    switch (e.type) {
+      case 'phase-start': {
+        this.phases.set(e.phase, { startedAt: this.clock.now(), tenths: 0 });
+        const label = e.label === undefined || e.label === '' ? '' : oneLine(e.label);
+        const detail = [e.totalBytes > 0 ? `${e.totalBytes} bytes` : '', label].filter((s) => s !== '').join(', ');
+        this.out(`${e.phase}: start${detail === '' ? '' : ` (${detail})`}\n`);
+        return;
+      }
+      case 'phase-progress': {
+        const p = this.phases.get(e.phase);
+        if (p === undefined || e.totalBytes <= 0) return;
+        // 100 % is left to the phase's end line.
+        const tenths = Math.floor((e.bytes * 10) / e.totalBytes);
+        if (tenths <= p.tenths || tenths >= 10) return;
+        p.tenths = tenths;
+        const rate = rateOf(e.bytes, this.clock.now() - p.startedAt);
+        const rateText = rate === undefined ? '' : `, ${formatRate(rate)}`;
+        this.out(`${e.phase}: ${tenths * 10}% (${e.bytes}/${e.totalBytes} bytes${rateText})\n`);
+        return;
+      }
+      case 'phase-end': {
+        this.phases.delete(e.phase);
+        if (e.bytes <= 0) {
+          this.out(`${e.phase}: done in ${formatSeconds(e.elapsedMs)}\n`);
+          return;
+        }
+        const rate = rateOf(e.bytes, e.elapsedMs);
+        const rateText = rate === undefined ? '' : ` (${formatRate(rate)})`;
+        this.out(`${e.phase}: done, ${e.bytes} bytes in ${formatSeconds(e.elapsedMs)}${rateText}\n`);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+}
