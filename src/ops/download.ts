@@ -14,7 +14,8 @@ import { dfuseTargetImage, parseFirmware } from '../formats/index.js';
 import type { DownloadPlan, MemoryLayout } from '../dfu/plan-types.js';
 import type { DfuAltSetting } from '../transport/types.js';
 import { readInputFile } from './files.js';
-import { findTarget, type Target } from './select.js';
+import type { Target } from './select.js';
+import { acquireDfuTarget } from './acquire.js';
 import { requireFunctional, resolveTransferSize, withSession } from './open.js';
 import { recordPhases } from './phases.js';
 import { summarize } from './summary.js';
@@ -128,7 +129,8 @@ function lowestAddress(image: FirmwareImage): number {
 export async function download(req: DownloadRequest, ctx: OpContext): Promise<OperationResult> {
   const started = ctx.clock.now();
   const image = await loadImage(req);
-  const target = await findTarget(ctx.backend, req.selector, 'dfu');
+  const { emit, phases } = recordPhases(ctx.emit);
+  const { target } = await acquireDfuTarget({ ...ctx, emit }, req.selector, req);
   if (!req.ignoreSuffix) checkSuffixIds(image, target.device, req.file);
   const functional = requireFunctional(target);
   if (!functional.canDownload) {
@@ -155,7 +157,6 @@ export async function download(req: DownloadRequest, ctx: OpContext): Promise<Op
     if (req.skipUnchanged) warn('--skip-unchanged needs addressed reads (DfuSe); this DFU 1.1 device gets a full download');
   }
 
-  const { emit, phases } = recordPhases(ctx.emit);
   for (const part of parts) emit({ type: 'plan-ready', plan: part.plan });
   const base = { operation: 'download' as const, device: summarize(target), bytes: imageSize(image) };
   if (req.dryRun) {

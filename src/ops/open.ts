@@ -80,7 +80,13 @@ export async function withSession<T>(
     await transport.claimInterface(iface);
     claimed = true;
     await transport.setAltSetting(iface, target.alt.alternateSetting);
-    const req = new DfuRequests({ transport, interfaceNumber: iface, emit: ctx.emit, trace: options.trace ?? false });
+    const req = new DfuRequests({
+      transport,
+      interfaceNumber: iface,
+      emit: ctx.emit,
+      trace: options.trace ?? false,
+      ...(ctx.transferTimeoutMs !== undefined ? { timeoutMs: ctx.transferTimeoutMs } : {}),
+    });
     const session: DfuSession = {
       req,
       clock: ctx.clock,

@@ -4,6 +4,7 @@ import { interfaceMode, type InterfaceMode } from '../dfu/device-mode.js';
 import { isDfuseLayout, parseMemoryLayout } from '../dfu/memory-layout.js';
 import type { DfuAltSetting, DfuDeviceInfo, UsbBackend } from '../transport/types.js';
 import type { DeviceSelector, IdMatch } from './types.js';
+import { isUnrelatedRuntime, namesRuntimeDevice } from './unrelated.js';
 
 export interface Target {
   device: DfuDeviceInfo;
@@ -69,9 +70,11 @@ function selectHint(d: DfuDeviceInfo, all: DfuDeviceInfo[]): string {
  */
 export function chooseTarget(devices: DfuDeviceInfo[], sel: DeviceSelector, want: InterfaceMode): Target {
   const pairs: Target[] = [];
+  const explicit = namesRuntimeDevice(sel);
   for (const device of devices) {
     for (const alt of device.alts) {
       const mode = interfaceMode(device, alt);
+      if (mode === 'runtime' && !explicit && isUnrelatedRuntime(device, alt)) continue;
       if (deviceMatches(sel, device, alt, mode)) pairs.push({ device, alt, mode });
     }
   }

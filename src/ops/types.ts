@@ -35,9 +35,11 @@ export interface OpContext {
   emit: Emit;
   /** Emit a debug line for every control transfer (-v). */
   trace?: boolean | undefined;
+  /** Per-control-transfer timeout in ms (--transfer-timeout); DfuRequests' default (5000) when absent. */
+  transferTimeoutMs?: number | undefined;
 }
 
-export interface DownloadRequest {
+export interface DownloadRequest extends AcquireOptions {
   selector: DeviceSelector;
   file: string;
   dfuse?: DfuseOptions | undefined;
@@ -55,9 +57,11 @@ export interface DownloadRequest {
   format?: 'auto' | 'bin' | 'ihex' | 'srec' | 'elf' | 'dfuse' | undefined;
   /** Flash even when the file's DFU suffix names another VID:PID. */
   ignoreSuffix?: boolean | undefined;
+  /** After leave/manifestation, watch the bus this long for the device coming back to the bootloader (0 = don't). */
+  watchAfterLeaveMs?: number | undefined;
 }
 
-export interface UploadRequest {
+export interface UploadRequest extends AcquireOptions {
   selector: DeviceSelector;
   file: string;
   dfuse?: DfuseOptions | undefined;
@@ -71,6 +75,19 @@ export interface UploadRequest {
 
 export interface DetachRequest {
   selector: DeviceSelector;
+  /** Wait until the device is back in DFU mode. */
+  wait?: boolean | undefined;
+  waitTimeoutMs?: number | undefined;
+}
+
+/** How to get hold of the device: dfu-util's -w, and our deadline for re-enumeration. */
+export interface AcquireOptions {
+  /** -w: wait for a matching device to appear (up to waitTimeoutMs). */
+  wait?: boolean | undefined;
+  /** Deadline for waiting (appearing, or coming back in DFU mode after a detach). Default 10 s. */
+  waitTimeoutMs?: number | undefined;
+  /** Detach a runtime-mode device automatically when the operation needs DFU mode (default true). */
+  autoDetach?: boolean | undefined;
 }
 
 export type DeviceMode = 'runtime' | 'dfu';

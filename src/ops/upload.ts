@@ -6,7 +6,7 @@ import { ensureIdle, recoverToIdle } from '../dfu/idle.js';
 import { dfu11Upload } from '../dfu/dfu11.js';
 import { dfuseUpload } from '../dfu/dfuse.js';
 import { checkOutputFile, writeFileAtomic } from './files.js';
-import { findTarget } from './select.js';
+import { acquireDfuTarget } from './acquire.js';
 import { requireFunctional, resolveTransferSize, withSession } from './open.js';
 import { recordPhases } from './phases.js';
 import { summarize } from './summary.js';
@@ -16,7 +16,8 @@ import type { OpContext, OperationResult, UploadRequest } from './types.js';
 export async function upload(req: UploadRequest, ctx: OpContext): Promise<OperationResult> {
   const started = ctx.clock.now();
   await checkOutputFile(req.file, req.force);
-  const target = await findTarget(ctx.backend, req.selector, 'dfu');
+  const { emit, phases } = recordPhases(ctx.emit);
+  const { target } = await acquireDfuTarget({ ...ctx, emit }, req.selector, req);
   const functional = requireFunctional(target);
   if (!functional.canUpload) {
     throw new DfuFlashError('UNSUPPORTED', 'this DFU interface does not support upload (bitCanUpload is 0)', {
@@ -52,7 +53,6 @@ export async function upload(req: UploadRequest, ctx: OpContext): Promise<Operat
       hint: 'drop -s; use -Z SIZE to limit how much is read',
     });
   }
-  const { emit, phases } = recordPhases(ctx.emit);
   const data = await withSession({ ...ctx, emit }, target, { transferSize, functional, trace: ctx.trace ?? false }, async (session) => {
     await ensureIdle(session);
     try {

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { download, detach, listDevices } from '../../src/ops/index.js';
+import { download } from '../../src/ops/index.js';
 import { isDfuFlashError } from '../../src/shared/errors.js';
 import { parseDfuseAddress } from '../../src/dfu/dfuse-address.js';
 import { pattern, rig, tempDir, writeTemp, dfuRequests } from './helpers.js';
@@ -25,20 +25,5 @@ describe('plain DFU 1.1 on dapboot (simulated)', () => {
     const file = writeTemp(tempDir(), 'fw.bin', pattern(100));
     await assert.rejects(download({ selector: {}, file, dfuse: parseDfuseAddress('0x08002000'), reset: false }, r.ctx), (e: unknown) => isDfuFlashError(e, 'USAGE'));
     assert.deepEqual(dfuRequests(r.device().transcript), []);
-  });
-});
-
-describe('runtime mode', () => {
-  test('download on a runtime-mode device says to detach first; detach makes it come back as the ROM', async () => {
-    const r = rig(['runtime-app']);
-    const file = writeTemp(tempDir(), 'fw.bin', pattern(100));
-    await assert.rejects(download({ selector: {}, file, dfuse: parseDfuseAddress('0x08000000'), reset: false }, r.ctx), (e: unknown) => isDfuFlashError(e, 'RUNTIME_MODE'));
-    const res = await detach({ selector: {} }, r.ctx);
-    assert.match(res.outcome ?? '', /detaches itself/);
-    await r.clock.sleep(3000);
-    const listed = await listDevices(r.ctx);
-    assert.equal(listed.length, 1);
-    assert.equal(listed[0]!.mode, 'dfu');
-    assert.equal(listed[0]!.productId, 0xdf11);
   });
 });

@@ -1,6 +1,7 @@
 /** The registry of simulated device profiles. */
 import type { SimProfile } from '../profile-types.js';
 import { dapboot } from './dapboot.js';
+import { macBluetooth } from './mac-bluetooth.js';
 import { runtimeAppReset, runtimeAppWillDetach } from './runtime-app.js';
 import { stm32f1Cubemx } from './stm32f1-cubemx.js';
 import { stm32f4Sysboot } from './stm32f4-sysboot.js';
@@ -11,6 +12,7 @@ export const PROFILES: readonly SimProfile[] = [
   dapboot,
   runtimeAppWillDetach,
   runtimeAppReset,
+  macBluetooth,
 ];
 
 export function findProfile(name: string): SimProfile | undefined {
