@@ -1,0 +1,74 @@
+/** UsbBackend over libusb: list every DFU device, open one. */
+import { DfuFlashError, hex16 } from '../../shared/errors.js';
+import type { DfuDeviceInfo, DfuTransport, UsbBackend } from '../types.js';
+import { describeDevice, type DescribeOptions } from './describe-device.js';
+import { mapLibusbError } from './libusb-errors.js';
+import { formatPortPath } from './port-path.js';
+import type { RawDevice, RawUsbLib } from './raw-device.js';
+import { LibusbTransport } from './transport.js';
+
+export class LibusbBackend implements UsbBackend {
+  readonly name = 'usb' as const;
+
+  constructor(
+    private readonly lib: RawUsbLib,
+    private readonly options: DescribeOptions = {},
+  ) {}
+
+  private devices(): RawDevice[] {
+    try {
+      return this.lib.devices();
+    } catch (e) {
+      throw mapLibusbError(e, { operation: 'list USB devices', vendorId: 0, productId: 0, platform: this.options.platform });
+    }
+  }
+
+  async list(): Promise<DfuDeviceInfo[]> {
+    const found: DfuDeviceInfo[] = [];
+    for (const raw of this.devices()) {
+      try {
+        const info = await describeDevice(raw, this.options);
+        if (info) found.push(info);
+      } catch {
+        // describeDevice does not throw by design; a surprise here still must not hide the other devices
+      }
+    }
+    return found;
+  }
+
+  async open(device: DfuDeviceInfo): Promise<DfuTransport> {
+    const raw = this.devices().find(
+      (d) =>
+        d.busNumber === device.busNumber &&
+        d.deviceAddress === device.deviceAddress &&
+        d.deviceDescriptor.idVendor === device.vendorId &&
+        d.deviceDescriptor.idProduct === device.productId &&
+        formatPortPath(d.busNumber, d.portNumbers) === device.portPath,
+    );
+    const ids = `${hex16(device.vendorId)}:${hex16(device.productId)}`;
+    if (!raw) {
+      throw new DfuFlashError(
+        'DEVICE_GONE',
+        `USB device ${ids} at ${device.portPath} (address ${device.deviceAddress}) is no longer on the bus`,
+        { hint: 'The device left the bus or re-enumerated since it was listed. Replug it if needed and run the command again.', details: { key: device.key } },
+      );
+    }
+    try {
+      raw.open();
+    } catch (e) {
+      throw mapLibusbError(e, {
+        operation: 'open',
+        vendorId: device.vendorId,
+        productId: device.productId,
+        portPath: device.portPath,
+        platform: this.options.platform,
+        details: { key: device.key },
+      });
+    }
+    return new LibusbTransport(device, raw, this.options);
+  }
+
+  dispose(): void {
+    // no hotplug listeners or contexts of our own to release
+  }
+}

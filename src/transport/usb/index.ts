@@ -1,0 +1,24 @@
+/**
+ * The libusb backend. The CLI imports this module lazily; libusb itself (the
+ * `usb` package) loads only when createUsbBackend() runs. Nothing else in the
+ * project imports `usb`.
+ */
+import { DfuFlashError } from '../../shared/errors.js';
+import type { UsbBackend } from '../types.js';
+import type { DescribeOptions } from './describe-device.js';
+
+export type { DescribeOptions as UsbBackendOptions } from './describe-device.js';
+
+export async function createUsbBackend(options: DescribeOptions = {}): Promise<UsbBackend> {
+  const [{ loadNodeUsb }, { LibusbBackend }] = await Promise.all([import('./node-usb-device.js'), import('./backend.js')]);
+  let lib;
+  try {
+    lib = await loadNodeUsb();
+  } catch (e) {
+    throw new DfuFlashError('USB_IO', `Could not load libusb through the usb package: ${(e as Error)?.message ?? String(e)}`, {
+      hint: 'Reinstall dfu-flash (npm install -g dfu-flash) so the usb package can fetch its prebuilt libusb binding for this platform.',
+      cause: e,
+    });
+  }
+  return new LibusbBackend(lib, options);
+}

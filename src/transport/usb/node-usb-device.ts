@@ -1,0 +1,157 @@
+/**
+ * Adapter from the `usb` 2.x package (legacy libusb API) to RawDevice.
+ * The only file that touches node-usb objects; loaded lazily by index.ts.
+ *
+ * Control transfers are built on `usb.Transfer` rather than
+ * `Device.controlTransfer`: same libusb call (libusb_submit_transfer on EP0),
+ * but we keep the Transfer so our own deadline can cancel it.
+ */
+import type * as UsbPackage from 'usb';
+import type { SetupPacket } from '../types.js';
+import type { RawConfigDescriptor, RawDevice, RawDeviceDescriptor, RawTransferHandle, RawUsbLib } from './raw-device.js';
+
+type UsbBindings = typeof UsbPackage.usb;
+type UsbDevice = UsbPackage.Device;
+
+const SETUP_SIZE = 8;
+
+function toConfig(c: UsbPackage.ConfigDescriptor): RawConfigDescriptor {
+  return {
+    bConfigurationValue: c.bConfigurationValue,
+    extra: new Uint8Array(c.extra ?? []),
+    interfaces: (c.interfaces ?? []).map((alts) =>
+      alts.map((a) => ({
+        bInterfaceNumber: a.bInterfaceNumber,
+        bAlternateSetting: a.bAlternateSetting,
+        bInterfaceClass: a.bInterfaceClass,
+        bInterfaceSubClass: a.bInterfaceSubClass,
+        bInterfaceProtocol: a.bInterfaceProtocol,
+        iInterface: a.iInterface,
+        extra: new Uint8Array(a.extra ?? []),
+      })),
+    ),
+  };
+}
+
+class NodeUsbDevice implements RawDevice {
+  readonly busNumber: number;
+  readonly deviceAddress: number;
+  readonly portNumbers: readonly number[];
+  readonly deviceDescriptor: RawDeviceDescriptor;
+
+  constructor(
+    private readonly usb: UsbBindings,
+    private readonly device: UsbDevice,
+  ) {
+    this.busNumber = device.busNumber;
+    this.deviceAddress = device.deviceAddress;
+    this.portNumbers = device.portNumbers ?? [];
+    const d = device.deviceDescriptor;
+    this.deviceDescriptor = {
+      bcdUSB: d.bcdUSB,
+      bMaxPacketSize0: d.bMaxPacketSize0,
+      idVendor: d.idVendor,
+      idProduct: d.idProduct,
+      bcdDevice: d.bcdDevice,
+      iManufacturer: d.iManufacturer,
+      iProduct: d.iProduct,
+      iSerialNumber: d.iSerialNumber,
+    };
+  }
+
+  configDescriptors(): RawConfigDescriptor[] {
+    return this.device.allConfigDescriptors.map(toConfig);
+  }
+
+  activeConfigurationValue(): number | undefined {
+    return this.device.configDescriptor?.bConfigurationValue;
+  }
+
+  open(): void {
+    this.device.open();
+  }
+
+  close(): void {
+    this.device.close();
+  }
+
+  controlTransfer(
+    setup: SetupPacket,
+    dataOrLength: Uint8Array | number,
+    timeoutMs: number,
+    callback: (error: unknown, data: Uint8Array) => void,
+  ): RawTransferHandle {
+    const isIn = (setup.bmRequestType & 0x80) !== 0;
+    const length = typeof dataOrLength === 'number' ? dataOrLength : dataOrLength.length;
+    const buffer = Buffer.alloc(SETUP_SIZE + length);
+    buffer.writeUInt8(setup.bmRequestType, 0);
+    buffer.writeUInt8(setup.bRequest, 1);
+    buffer.writeUInt16LE(setup.wValue, 2);
+    buffer.writeUInt16LE(setup.wIndex, 4);
+    buffer.writeUInt16LE(length, 6);
+    if (!isIn && typeof dataOrLength !== 'number') buffer.set(dataOrLength, SETUP_SIZE);
+    const transfer = new this.usb.Transfer(
+      this.device,
+      0,
+      this.usb.LIBUSB_TRANSFER_TYPE_CONTROL,
+      // libusb treats 0 as "no timeout"; our own deadline covers the rest.
+      Math.max(1, Math.ceil(timeoutMs)),
+      (error: unknown, buf: Buffer, actual: number) => {
+        const data = isIn ? new Uint8Array(buf.subarray(SETUP_SIZE, SETUP_SIZE + actual)) : new Uint8Array(0);
+        callback(error ?? undefined, data);
+      },
+    );
+    try {
+      transfer.submit(buffer);
+    } catch (e) {
+      process.nextTick(() => callback(e, new Uint8Array(0)));
+      return { cancel: () => undefined };
+    }
+    return {
+      cancel: () => {
+        try {
+          transfer.cancel();
+        } catch {
+          // already completed or device gone: the callback reports what happened
+        }
+      },
+    };
+  }
+
+  claimInterface(interfaceNumber: number): void {
+    this.device.interface(interfaceNumber).claim();
+  }
+
+  releaseInterface(interfaceNumber: number, callback: (error?: unknown) => void): void {
+    try {
+      this.device.interface(interfaceNumber).release((error) => callback(error ?? undefined));
+    } catch (e) {
+      process.nextTick(() => callback(e));
+    }
+  }
+
+  setAltSetting(interfaceNumber: number, alternateSetting: number, callback: (error?: unknown) => void): void {
+    try {
+      this.device.interface(interfaceNumber).setAltSetting(alternateSetting, (error) => callback(error ?? undefined));
+    } catch (e) {
+      process.nextTick(() => callback(e));
+    }
+  }
+
+  reset(callback: (error?: unknown) => void): void {
+    try {
+      this.device.reset((error) => callback(error ?? undefined));
+    } catch (e) {
+      process.nextTick(() => callback(e));
+    }
+  }
+}
+
+/** Load the `usb` package (and with it libusb) and wrap it. */
+export async function loadNodeUsb(): Promise<RawUsbLib> {
+  const pkg = (await import('usb')) as unknown as typeof UsbPackage & { default?: typeof UsbPackage };
+  const usb: UsbBindings = pkg.usb ?? pkg.default?.usb;
+  return {
+    devices: () => usb.getDeviceList().map((d) => new NodeUsbDevice(usb, d)),
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * The few things dfu-flash needs from one libusb device, as plain data and
+ * callbacks. node-usb-device.ts adapts the `usb` package to it; the tests use
+ * fakes, so the deadline, close and listing logic run without libusb.
+ */
+import type { SetupPacket } from '../types.js';
+
+export interface RawDeviceDescriptor {
+  bcdUSB: number;
+  bMaxPacketSize0: number;
+  idVendor: number;
+  idProduct: number;
+  bcdDevice: number;
+  iManufacturer: number;
+  iProduct: number;
+  iSerialNumber: number;
+}
+
+export interface RawInterfaceDescriptor {
+  bInterfaceNumber: number;
+  bAlternateSetting: number;
+  bInterfaceClass: number;
+  bInterfaceSubClass: number;
+  bInterfaceProtocol: number;
+  iInterface: number;
+  /** Descriptors libusb found after this alt setting's interface descriptor (class descriptors). */
+  extra: Uint8Array;
+}
+
+export interface RawConfigDescriptor {
+  bConfigurationValue: number;
+  /** Descriptors after the configuration descriptor, before the first interface. */
+  extra: Uint8Array;
+  /** One array of alt settings per interface. */
+  interfaces: RawInterfaceDescriptor[][];
+}
+
+/** A submitted control transfer. */
+export interface RawTransferHandle {
+  /** Ask libusb to cancel; the completion callback still runs once (with a CANCELLED status). */
+  cancel(): void;
+}
+
+/** Completion of a control transfer: `error` is what node-usb reported; `data` the IN bytes (empty for OUT). */
+export type RawControlCallback = (error: unknown, data: Uint8Array) => void;
+
+export interface RawDevice {
+  readonly busNumber: number;
+  readonly deviceAddress: number;
+  /** Port numbers from the root hub down; empty when the platform does not tell. */
+  readonly portNumbers: readonly number[];
+  readonly deviceDescriptor: RawDeviceDescriptor;
+  /** Every configuration (may throw a libusb error). */
+  configDescriptors(): RawConfigDescriptor[];
+  /** bConfigurationValue of the active configuration, if known without I/O. */
+  activeConfigurationValue(): number | undefined;
+  open(): void;
+  /** Throws while transfers are still pending. */
+  close(): void;
+  /**
+   * Submit one control transfer with libusb's own timeout. The callback runs
+   * exactly once, when libusb completes, fails or cancels the transfer (never
+   * synchronously).
+   */
+  controlTransfer(setup: SetupPacket, dataOrLength: Uint8Array | number, timeoutMs: number, callback: RawControlCallback): RawTransferHandle;
+  claimInterface(interfaceNumber: number): void;
+  releaseInterface(interfaceNumber: number, callback: (error?: unknown) => void): void;
+  setAltSetting(interfaceNumber: number, alternateSetting: number, callback: (error?: unknown) => void): void;
+  reset(callback: (error?: unknown) => void): void;
+}
+
+/** The libusb library as a source of devices. */
+export interface RawUsbLib {
+  devices(): RawDevice[];
+}

@@ -1,0 +1,220 @@
+/**
+ * An opened libusb device as a DfuTransport. Every transfer and every
+ * callback-style libusb call runs under our own deadline (deadline.ts); close()
+ * cancels what is still in flight, releases every claimed interface and closes
+ * the handle, and never throws.
+ */
+import { DfuFlashError, hex16 } from '../../shared/errors.js';
+import type { ControlOptions, DfuDeviceInfo, DfuTransport, SetupPacket } from '../types.js';
+import { DEADLINE_MARGIN_MS, withDeadline, type Tracked } from './deadline.js';
+import { mapLibusbError, libusbErrorName } from './libusb-errors.js';
+import type { RawDevice } from './raw-device.js';
+import { describeSetup, setupDetails } from './setup-name.js';
+
+export interface LibusbTransportOptions {
+  platform?: NodeJS.Platform;
+  /** Added to each transfer's timeout to make our deadline (default DEADLINE_MARGIN_MS). */
+  deadlineMarginMs?: number;
+  /** Deadline for SET_INTERFACE, release and reset, which have no timeout of their own (default 5000). */
+  callTimeoutMs?: number;
+  /** How long close() waits for cancelled transfers to come back from libusb (default 1000). */
+  closeWaitMs?: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class LibusbTransport implements DfuTransport {
+  private readonly claimed = new Set<number>();
+  private readonly inFlight = new Set<Tracked<unknown>>();
+  private closing: Promise<void> | undefined;
+  private readonly platform: NodeJS.Platform;
+  private readonly marginMs: number;
+  private readonly callTimeoutMs: number;
+  private readonly closeWaitMs: number;
+
+  constructor(
+    readonly info: DfuDeviceInfo,
+    private readonly raw: RawDevice,
+    options: LibusbTransportOptions = {},
+  ) {
+    this.platform = options.platform ?? process.platform;
+    this.marginMs = options.deadlineMarginMs ?? DEADLINE_MARGIN_MS;
+    this.callTimeoutMs = options.callTimeoutMs ?? 5000;
+    this.closeWaitMs = options.closeWaitMs ?? 1000;
+  }
+
+  private where(): string {
+    return `USB device ${hex16(this.info.vendorId)}:${hex16(this.info.productId)} at ${this.info.portPath}`;
+  }
+
+  private mapError(operation: string, details?: Record<string, unknown>): (e: unknown) => Error {
+    return (e) =>
+      mapLibusbError(e, {
+        operation,
+        vendorId: this.info.vendorId,
+        productId: this.info.productId,
+        portPath: this.info.portPath,
+        platform: this.platform,
+        details,
+      });
+  }
+
+  private assertOpen(operation: string): void {
+    if (this.closing) throw new DfuFlashError('INTERNAL', `${operation} on ${this.where()} after the transport was closed`);
+  }
+
+  /** Run one tracked operation; it is forgotten when libusb lets go of it. */
+  private track<T>(op: Tracked<T>): Promise<T> {
+    this.inFlight.add(op as Tracked<unknown>);
+    void op.finished.then(() => this.inFlight.delete(op as Tracked<unknown>));
+    return op.promise;
+  }
+
+  private transfer(setup: SetupPacket, dataOrLength: Uint8Array | number, options: ControlOptions): Promise<Uint8Array> {
+    const what = describeSetup(setup);
+    this.assertOpen(what);
+    const timeoutMs = options.timeoutMs;
+    const details = { ...setupDetails(setup), timeoutMs };
+    return this.track(
+      withDeadline<Uint8Array>(
+        (done) => {
+          const handle = this.raw.controlTransfer(setup, dataOrLength, timeoutMs, (error, data) => done(error, data));
+          return () => handle.cancel();
+        },
+        {
+          deadlineMs: timeoutMs + this.marginMs,
+          onTimeout: () =>
+            new DfuFlashError('TIMEOUT', `${what} to ${this.where()} got no answer within ${timeoutMs} ms`, {
+              hint: 'The device did not answer in time. Replug it; if it keeps happening, try another USB port or cable.',
+              details: { ...details, libusbError: null, ownDeadline: true },
+            }),
+          mapError: (e) => {
+            // libusb's own timeout: same facts as ours.
+            if (libusbErrorName(e) === 'LIBUSB_TRANSFER_TIMED_OUT' || libusbErrorName(e) === 'LIBUSB_ERROR_TIMEOUT') {
+              return new DfuFlashError('TIMEOUT', `${what} to ${this.where()} got no answer within ${timeoutMs} ms`, {
+                hint: 'The device did not answer in time. Replug it; if it keeps happening, try another USB port or cable.',
+                cause: e,
+                details: { ...details, libusbError: libusbErrorName(e), ownDeadline: false },
+              });
+            }
+            return this.mapError(what, details)(e);
+          },
+        },
+      ),
+    );
+  }
+
+  async controlIn(setup: SetupPacket, options: ControlOptions): Promise<Uint8Array> {
+    if ((setup.bmRequestType & 0x80) === 0) {
+      throw new DfuFlashError('INTERNAL', `controlIn called with an OUT request: ${describeSetup(setup)}`);
+    }
+    return this.transfer(setup, setup.wLength, options);
+  }
+
+  async controlOut(setup: SetupPacket, data: Uint8Array, options: ControlOptions): Promise<void> {
+    if ((setup.bmRequestType & 0x80) !== 0 || setup.wLength !== data.length) {
+      throw new DfuFlashError(
+        'INTERNAL',
+        `controlOut needs an OUT request with wLength equal to the data length: ${describeSetup(setup)}, ${data.length} bytes`,
+      );
+    }
+    await this.transfer(setup, data, options);
+  }
+
+  /** A callback-style libusb call under a deadline. */
+  private call(operation: string, run: (done: (error?: unknown) => void) => void, details?: Record<string, unknown>): Promise<void> {
+    this.assertOpen(operation);
+    return this.track(
+      withDeadline<void>(
+        (done) => {
+          run((error) => done(error));
+        },
+        {
+          deadlineMs: this.callTimeoutMs,
+          onTimeout: () =>
+            new DfuFlashError('TIMEOUT', `${operation} on ${this.where()} did not finish within ${this.callTimeoutMs} ms`, {
+              hint: 'The device did not answer in time. Replug it and try again.',
+              details: { ...details, operation, timeoutMs: this.callTimeoutMs },
+            }),
+          mapError: this.mapError(operation, details),
+        },
+      ),
+    );
+  }
+
+  async claimInterface(interfaceNumber: number): Promise<void> {
+    const operation = `claim interface ${interfaceNumber}`;
+    this.assertOpen(operation);
+    try {
+      this.raw.claimInterface(interfaceNumber);
+    } catch (e) {
+      throw this.mapError(operation, { interfaceNumber })(e);
+    }
+    this.claimed.add(interfaceNumber);
+  }
+
+  async releaseInterface(interfaceNumber: number): Promise<void> {
+    await this.call(`release interface ${interfaceNumber}`, (done) => this.raw.releaseInterface(interfaceNumber, done), {
+      interfaceNumber,
+    });
+    this.claimed.delete(interfaceNumber);
+  }
+
+  async setAltSetting(interfaceNumber: number, alternateSetting: number): Promise<void> {
+    return this.call(
+      `SET_INTERFACE (interface ${interfaceNumber}, alt ${alternateSetting})`,
+      (done) => this.raw.setAltSetting(interfaceNumber, alternateSetting, done),
+      { interfaceNumber, alternateSetting },
+    );
+  }
+
+  async reset(): Promise<void> {
+    try {
+      await this.call('USB reset', (done) => this.raw.reset(done));
+    } catch (e) {
+      // A device that re-enumerates during the reset (new descriptors, or it left for its application) is fine.
+      if (e instanceof DfuFlashError && (e.code === 'DEVICE_GONE' || e.details.libusbError === 'LIBUSB_ERROR_NOT_FOUND')) return;
+      throw e;
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    try {
+      for (const op of this.inFlight) op.cancel();
+      if (this.inFlight.size > 0) {
+        await Promise.race([Promise.all([...this.inFlight].map((op) => op.finished)), sleep(this.closeWaitMs)]);
+      }
+      for (const interfaceNumber of [...this.claimed]) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.closeWaitMs);
+          try {
+            this.raw.releaseInterface(interfaceNumber, () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          } catch {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        this.claimed.delete(interfaceNumber);
+      }
+      // node-usb refuses to close while a transfer is pending; give late completions a few chances.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          this.raw.close();
+          return;
+        } catch {
+          await sleep(Math.max(10, this.closeWaitMs / 10));
+        }
+      }
+    } catch {
+      // close() never throws
+    }
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * The Node half of the umockdev harness: runs src/sim devices for the Python
+ * host (umockdev_host.py), which plays the kernel. JSON lines on stdin/stdout;
+ * see protocol.ts. Devices run on the system clock with a time scale:
+ *
+ *   node dist/test/e2e/harness/sim-bridge.js --time-scale 0.05
+ *
+ * Diagnostics go to stderr (the host's log file); stdout carries only protocol lines.
+ */
+import { writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { systemClock } from '../../../src/transport/clock.js';
+import type { SimBusEvent, SimControlResult, SimUsbDevice } from '../../../src/sim/types.js';
+import type { SetupPacket } from '../../../src/transport/types.js';
+import { deviceState, wireDescriptors, type BridgeDevice, type InspectableDevice } from './device-state.js';
+import { fromHex, toHex } from './hex.js';
+import type { MemoryRange, StateDump } from './protocol.js';
+
+type Factory = (profile: string, options: { clock: typeof systemClock; timeScale: number; serial?: string }) => SimUsbDevice;
+
+interface Request {
+  id: number;
+  op: string;
+  [key: string]: unknown;
+}
+
+function argValue(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+}
+
+const timeScale = Number(argValue('--time-scale', '1'));
+const devices = new Map<number, BridgeDevice>();
+const dropped = new Set<number>();
+let nextDev = 1;
+
+function send(msg: object): void {
+  process.stdout.write(JSON.stringify(msg) + '\n');
+}
+
+function parseSetup(hex: string): SetupPacket {
+  const b = fromHex(hex);
+  if (b.length !== 8) throw new Error(`setup packet must be 8 bytes, got ${b.length}`);
+  return { bmRequestType: b[0]!, bRequest: b[1]!, wValue: b[2]! | (b[3]! << 8), wIndex: b[4]! | (b[5]! << 8), wLength: b[6]! | (b[7]! << 8) };
+}
+
+function register(device: SimUsbDevice, replaces?: number): BridgeDevice {
+  const entry: BridgeDevice = { dev: nextDev++, device: device as InspectableDevice, replaces };
+  devices.set(entry.dev, entry);
+  device.onBusEvent((event: SimBusEvent) => {
+    // A device may leave the bus while finishing a request (e.g. right after answering the GETSTATUS
+    // that starts its manifestation). That answer is already on its way: send it first.
+    setImmediate(() => busEvent(entry, event));
+  });
+  return entry;
+}
+
+function busEvent(entry: BridgeDevice, event: SimBusEvent): void {
+  if (event.type === 'disconnect') {
+    send({ event: 'disconnect', dev: entry.dev, reason: event.reason });
+    return;
+  }
+  const next = register(event.device, entry.dev);
+  send({
+    event: 'reenumerate',
+    dev: entry.dev,
+    newDev: next.dev,
+    afterMs: event.afterMs,
+    reason: event.reason,
+    profile: event.device.profile,
+    descriptors: wireDescriptors(event.device),
+  });
+}
+
+function lookup(req: Request): BridgeDevice {
+  const entry = devices.get(Number(req.dev));
+  if (!entry) throw new Error(`no device ${String(req.dev)}`);
+  return entry;
+}
+
+async function handle(req: Request, factory: Factory, simSource: string): Promise<void> {
+  switch (req.op) {
+    case 'hello':
+      send({ id: req.id, ok: true, sim: simSource, timeScale });
+      return;
+    case 'create': {
+      const options = { clock: systemClock, timeScale, ...(typeof req.serial === 'string' ? { serial: req.serial } : {}) };
+      const entry = register(factory(String(req.profile), options));
+      for (const fault of (req.faults as unknown[] | undefined) ?? []) {
+        if (!entry.device.faults) throw new Error(`profile ${String(req.profile)} has no fault injection`);
+        entry.device.faults.add(fault as never);
+      }
+      send({ id: req.id, dev: entry.dev, profile: entry.device.profile, descriptors: wireDescriptors(entry.device) });
+      return;
+    }
+    case 'control': {
+      const { device } = lookup(req);
+      const setup = parseSetup(String(req.setup));
+      const out = (setup.bmRequestType & 0x80) === 0 ? fromHex(req.data as string) : undefined;
+      const result: SimControlResult = await device.control(setup, out);
+      if (dropped.delete(req.id)) return; // the host discarded this URB
+      send({ id: req.id, result: result.kind, ...(result.kind === 'ack' && result.data ? { data: toHex(result.data) } : {}) });
+      return;
+    }
+    case 'cancel':
+      dropped.add(Number(req.ref));
+      send({ id: req.id, ok: true });
+      return;
+    case 'setInterface': {
+      const { device } = lookup(req);
+      send({ id: req.id, ok: device.setAltSetting(Number(req.interface), Number(req.alt)) });
+      return;
+    }
+    case 'reset': {
+      const entry = lookup(req);
+      let gone = false;
+      const off = entry.device.onBusEvent(() => (gone = true)) as unknown;
+      entry.device.busReset();
+      if (typeof off === 'function') (off as () => void)();
+      send({ id: req.id, ok: true, gone: gone || entry.device.connected === false });
+      return;
+    }
+    case 'dump': {
+      const ranges = (req.ranges as MemoryRange[] | null | undefined) ?? [];
+      const dump: StateDump = { devices: [...devices.values()].map((entry) => deviceState(entry, ranges)) };
+      writeFileSync(String(req.path), JSON.stringify(dump));
+      send({ id: req.id, ok: true });
+      return;
+    }
+    default:
+      throw new Error(`unknown op ${req.op}`);
+  }
+}
+
+/** src/sim, or another module exporting createSimDevice (SIM_BRIDGE_MODULE, a file URL or path: for harness debugging). */
+async function loadFactory(): Promise<{ factory: Factory; source: string }> {
+  const override = process.env.SIM_BRIDGE_MODULE;
+  const specifier = override ? (override.startsWith('file:') ? override : pathToFileURL(override).href) : '../../../src/sim/index.js';
+  const sim = (await import(specifier)) as { createSimDevice: Factory };
+  return { factory: sim.createSimDevice, source: override ?? 'src/sim' };
+}
+
+async function main(): Promise<void> {
+  const { factory, source } = await loadFactory();
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', (line) => {
+    if (!line.trim()) return;
+    let req: Request;
+    try {
+      req = JSON.parse(line) as Request;
+    } catch {
+      process.stderr.write(`bridge: not JSON: ${line.slice(0, 200)}\n`);
+      return;
+    }
+    handle(req, factory, source).catch((e: unknown) => {
+      process.stderr.write(`bridge: ${req.op} failed: ${(e as Error)?.stack ?? String(e)}\n`);
+      send({ id: req.id, error: (e as Error)?.message ?? String(e) });
+    });
+  });
+  lines.on('close', () => process.exit(0));
+}
+
+void main();
