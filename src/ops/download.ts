@@ -14,6 +14,7 @@ import { dfuseTargetImage, parseFirmware } from '../formats/index.js';
 import type { DownloadPlan, MemoryLayout } from '../dfu/plan-types.js';
 import type { DfuAltSetting } from '../transport/types.js';
 import { readInputFile } from './files.js';
+import { resetAfter, watchAfterLeave } from './after.js';
 import type { Target } from './select.js';
 import { acquireDfuTarget } from './acquire.js';
 import { requireFunctional, resolveTransferSize, withSession } from './open.js';
@@ -194,11 +195,12 @@ export async function download(req: DownloadRequest, ctx: OpContext): Promise<Op
       await recoverToIdle(session);
       throw e;
     }
-    if (req.reset && outcome === undefined) {
-      await session.req.transport.reset().catch(() => undefined);
-      outcome = 'device reset';
-    }
+    if (req.reset && outcome === undefined) outcome = await resetAfter(session);
   });
+  if (outcome !== undefined && req.watchAfterLeaveMs && !outcome.includes('dfuIDLE')) {
+    const warning = await watchAfterLeave({ ...ctx, emit }, target, req.watchAfterLeaveMs);
+    if (warning) emit({ type: 'warning', message: warning });
+  }
   return { ...base, elapsedMs: Math.round(ctx.clock.now() - started), phases, outcome, verified, skipped };
 }
 

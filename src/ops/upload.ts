@@ -6,6 +6,7 @@ import { ensureIdle, recoverToIdle } from '../dfu/idle.js';
 import { dfu11Upload } from '../dfu/dfu11.js';
 import { dfuseUpload } from '../dfu/dfuse.js';
 import { checkOutputFile, writeFileAtomic } from './files.js';
+import { resetAfter } from './after.js';
 import { acquireDfuTarget } from './acquire.js';
 import { requireFunctional, resolveTransferSize, withSession } from './open.js';
 import { recordPhases } from './phases.js';
@@ -56,8 +57,11 @@ export async function upload(req: UploadRequest, ctx: OpContext): Promise<Operat
   const data = await withSession({ ...ctx, emit }, target, { transferSize, functional, trace: ctx.trace ?? false }, async (session) => {
     await ensureIdle(session);
     try {
-      if (range) return await dfuseUpload(session, range.address, range.length);
-      return await dfu11Upload(session, req.uploadSize === undefined ? {} : { maxBytes: req.uploadSize, expectedBytes: req.uploadSize });
+      const data = range
+        ? await dfuseUpload(session, range.address, range.length)
+        : await dfu11Upload(session, req.uploadSize === undefined ? {} : { maxBytes: req.uploadSize, expectedBytes: req.uploadSize });
+      if (req.reset) await resetAfter(session);
+      return data;
     } catch (e) {
       await recoverToIdle(session);
       throw e;
