@@ -8,6 +8,7 @@ import { recordPhases } from './phases.js';
 import { summarize } from './summary.js';
 import { waitForDevices } from './wait.js';
 import { interfaceMode } from '../dfu/device-mode.js';
+import { quirksFor } from '../dfu/quirk-table.js';
 import type { DetachRequest, DeviceSelector, OpContext, OperationResult } from './types.js';
 
 /** Longest time we ask the device to wait for our reset in DFU_DETACH (wValue). */
@@ -20,8 +21,9 @@ export const DEFAULT_WAIT_TIMEOUT_MS = 10_000;
  */
 export async function detachTarget(ctx: OpContext, target: Target): Promise<string> {
   const functional = requireFunctional(target);
+  const { quirks } = quirksFor(target.device, target.alt);
   let outcome = '';
-  await withSession(ctx, target, { transferSize: Math.max(1, functional.wTransferSize), functional, trace: ctx.trace ?? false }, async (session) => {
+  await withSession(ctx, target, { transferSize: Math.max(1, functional.wTransferSize), functional, quirks, trace: ctx.trace ?? false }, async (session) => {
     const tracker = new PhaseTracker(session, 'detach', 0);
     try {
       const reply = await session.req.getStatus();

@@ -1,6 +1,7 @@
 /** The download use case: read and parse, select, plan every part (all checks), then open and execute. */
 import { DfuFlashError, hex32 } from '../shared/errors.js';
-import { isDfuseDescriptor } from '../dfu/device-mode.js';
+import { isDfuseInterface } from '../dfu/device-mode.js';
+import { functionalWithQuirks, layoutWithQuirks, planReach, quirkedBackend, realFlashWarning, resolveQuirks } from '../dfu/quirk-apply.js';
 import { isDfuseLayout, parseMemoryLayout } from '../dfu/memory-layout.js';
 import { describePlan, planDfuDownload, planDfuseDownload } from '../dfu/planner.js';
 import { ensureIdle, recoverToIdle } from '../dfu/idle.js';
@@ -52,7 +53,14 @@ async function loadImage(req: DownloadRequest): Promise<FirmwareImage> {
 }
 
 /** Work out every part and its plan; throws before the device is opened. */
-function planParts(req: DownloadRequest, image: FirmwareImage, target: Target, transferSize: number, dfuse: boolean): Part[] {
+function planParts(
+  req: DownloadRequest,
+  image: FirmwareImage,
+  target: Target,
+  transferSize: number,
+  dfuse: boolean,
+  layoutFor: (alt: DfuAltSetting) => MemoryLayout,
+): Part[] {
   const opts = req.dfuse;
   const common = {
     transferSize,
@@ -83,7 +91,7 @@ function planParts(req: DownloadRequest, image: FirmwareImage, target: Target, t
           hint: 'check that the file is for this device (dfu-flash info shows its targets; dfu-flash list the device\'s alt settings)',
         });
       }
-      const layout = layoutOf({ alt });
+      const layout = layoutFor(alt);
       const plan = planDfuseDownload(dfuseTargetImage(image, t), layout, { ...common, massErase: i === 0 && (opts?.massErase ?? false) });
       return { alt, layout, plan };
     });
@@ -92,7 +100,7 @@ function planParts(req: DownloadRequest, image: FirmwareImage, target: Target, t
     return parts;
   }
   if (dfuse) {
-    const layout = layoutOf(target);
+    const layout = layoutFor(target.alt);
     if (opts?.address === undefined && !image.addressed) {
       const start = layout.segments[0]?.start;
       throw new DfuFlashError('USAGE', 'a raw binary needs an address on a DfuSe device', {
@@ -129,18 +137,22 @@ function lowestAddress(image: FirmwareImage): number {
 
 export async function download(req: DownloadRequest, ctx: OpContext): Promise<OperationResult> {
   const started = ctx.clock.now();
+  ctx = { ...ctx, backend: quirkedBackend(ctx.backend, req.forceQuirks) };
   const image = await loadImage(req);
   const { emit, phases } = recordPhases(ctx.emit);
   const { target } = await acquireDfuTarget({ ...ctx, emit }, req.selector, req);
   if (!req.ignoreSuffix) checkSuffixIds(image, target.device, req.file);
-  const functional = requireFunctional(target);
+  const { quirks, applied } = resolveQuirks(target.device, target.alt, req.forceQuirks);
+  if (applied.length > 0) emit({ type: 'debug', message: `device quirks: ${applied.join(', ')}` });
+  const functional = functionalWithQuirks(requireFunctional(target), quirks);
   if (!functional.canDownload) {
     throw new DfuFlashError('UNSUPPORTED', 'this DFU interface does not support download (bitCanDnload is 0)', {
       hint: 'choose another alt setting or interface (dfu-flash list)',
     });
   }
-  const dfuse = isDfuseDescriptor(functional);
-  const warn = (message: string) => ctx.emit({ type: 'warning', message });
+  const dfuse = isDfuseInterface(target.device, target.alt, functional);
+  const warn = (message: string, hint?: string) => ctx.emit(hint === undefined ? { type: 'warning', message } : { type: 'warning', message, hint });
+  const altQuirks = (alt: DfuAltSetting) => resolveQuirks(target.device, alt, req.forceQuirks).quirks;
   const transferSize = resolveTransferSize({
     functional,
     override: req.transferSize,
@@ -148,7 +160,11 @@ export async function download(req: DownloadRequest, ctx: OpContext): Promise<Op
     linuxLimit: ctx.backend.name === 'usb' && process.platform === 'linux',
     emitWarning: warn,
   });
-  const parts = planParts(req, image, target, transferSize, dfuse);
+  const parts = planParts(req, image, target, transferSize, dfuse, (alt) => layoutWithQuirks(layoutOf({ alt }), altQuirks(alt), warn));
+  for (const part of parts) {
+    const w = part.layout && realFlashWarning(part.layout, altQuirks(part.alt), planReach(part.plan));
+    if (w) warn(w.message, w.hint);
+  }
   if (!dfuse) {
     if (req.verify && (functional.willDetach || !functional.manifestationTolerant)) {
       throw new DfuFlashError('USAGE', '--verify is not possible on this device: it leaves DFU mode after manifestation, so nothing can be read back', {
@@ -171,7 +187,7 @@ export async function download(req: DownloadRequest, ctx: OpContext): Promise<Op
   let outcome: string | undefined;
   let skipped: { sectors: number; bytes: number } | undefined;
   let verified: boolean | undefined;
-  await withSession({ ...ctx, emit }, target, { transferSize, functional, trace: ctx.trace ?? false }, async (session) => {
+  await withSession({ ...ctx, emit }, target, { transferSize, functional, quirks, trace: ctx.trace ?? false }, async (session) => {
     await ensureIdle(session);
     try {
       let currentAlt = target.alt.alternateSetting;

@@ -188,6 +188,14 @@ async function editFile(req: SuffixEditRequest, edit: (bytes: Uint8Array) => { d
 /** `suffix add`: append a 16-byte suffix; a file that already has one is refused (as dfu-suffix -a does). */
 export function addSuffixToFile(req: SuffixAddRequest): Promise<SuffixEditResult> {
   return editFile(req, (bytes) => {
+    const name = req.name ?? req.file;
+    const existing = parseDfuSuffix(bytes, { fileName: name });
+    if (existing !== undefined) {
+      throw new DfuFlashError('FORMAT', `${name} already has a DFU suffix (${suffixIds(existing.suffix)}, dwCRC ${hex32(existing.suffix.crc)})`, {
+        hint: `remove it first (dfu-flash suffix remove ${name}), then add the new one; dfu-suffix refuses this too`,
+        details: { format: 'dfu-suffix', fileName: name },
+      });
+    }
     const data = addDfuSuffix(bytes, req.fields);
     const split = parseDfuSuffix(data);
     if (split === undefined) throw new DfuFlashError('INTERNAL', 'the suffix just added does not parse');

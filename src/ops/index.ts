@@ -5,3 +5,6 @@ export { download } from './download.js';
 export { upload } from './upload.js';
 export { detach } from './detach.js';
 export { chooseTarget, describeDevice } from './select.js';
+export { downloadAll, matchingBoards, type BoardResult } from './multi.js';
+export { runPlan, type PlanBoardResult } from './plan-run.js';
+export { leave, type LeaveRequest } from './leave.js';

@@ -1,10 +1,14 @@
 /** The list use case: every DFU device, with modes and parsed memory layouts. */
-import { deviceMode, functionalFor, isDfuseDescriptor, serialIsNotUnique } from '../dfu/device-mode.js';
+import { deviceMode, functionalFor, isDfuseInterface, serialIsNotUnique } from '../dfu/device-mode.js';
+import { applyIdentityQuirks, quirksFor } from '../dfu/quirk-table.js';
+import { functionalWithQuirks } from '../dfu/quirk-apply.js';
 import { isDfuseLayout, parseMemoryLayout } from '../dfu/memory-layout.js';
 import type { DfuDeviceInfo } from '../transport/types.js';
 import type { ListedAlt, ListedDevice, OpContext } from './types.js';
 
-export function describeForList(device: DfuDeviceInfo): ListedDevice {
+export function describeForList(found: DfuDeviceInfo): ListedDevice {
+  const device = applyIdentityQuirks(found);
+  const quirks = device.alts.map((a) => quirksFor(device, a));
   const alts: ListedAlt[] = device.alts.map((alt) => {
     if (alt.name === undefined || !isDfuseLayout(alt.name)) return { ...alt };
     try {
@@ -13,9 +17,14 @@ export function describeForList(device: DfuDeviceInfo): ListedDevice {
       return { ...alt, layoutError: (e as Error).message };
     }
   });
-  const dfuse = device.alts.some((a) => isDfuseDescriptor(functionalFor(device, a)));
+  const dfuse = device.alts.some((a, i) => {
+    const f = functionalFor(device, a);
+    return isDfuseInterface(device, a, f && functionalWithQuirks(f, quirks[i]!.quirks));
+  });
   const listed: ListedDevice = { ...device, mode: deviceMode(device), dfuse, alts };
   if (device.serial !== undefined && serialIsNotUnique(device.serial)) listed.serialNotUnique = true;
+  const names = [...new Set(quirks.flatMap((q) => q.applied))];
+  if (names.length > 0) listed.quirks = names;
   return listed;
 }
 

@@ -3,6 +3,7 @@ import type { Clock } from '../transport/clock.js';
 import type { DfuAltSetting, DfuDeviceInfo, UsbBackend } from '../transport/types.js';
 import type { Emit, Phase } from '../dfu/events.js';
 import type { DfuseOptions, MemoryLayout } from '../dfu/plan-types.js';
+import type { Quirks } from '../dfu/quirks.js';
 
 /** dfu-util's -d half: `vid:pid`, `*` = any, `-` on the runtime side = no runtime device wanted. */
 export interface IdMatch {
@@ -59,6 +60,8 @@ export interface DownloadRequest extends AcquireOptions {
   ignoreSuffix?: boolean | undefined;
   /** After leave/manifestation, watch the bus this long for the device coming back to the bootloader (0 = don't). */
   watchAfterLeaveMs?: number | undefined;
+  /** Quirk flags to use whatever the quirk table says (e.g. { blockAddressing: false }); tests turn quirks off with it. */
+  forceQuirks?: Partial<Quirks> | undefined;
 }
 
 export interface UploadRequest extends AcquireOptions {
@@ -71,6 +74,8 @@ export interface UploadRequest extends AcquireOptions {
   /** Overwrite an existing output file. */
   force: boolean;
   reset: boolean;
+  /** Quirk flags to use whatever the quirk table says (see DownloadRequest.forceQuirks). */
+  forceQuirks?: Partial<Quirks> | undefined;
 }
 
 export interface DetachRequest {
@@ -106,6 +111,8 @@ export interface ListedDevice extends Omit<DfuDeviceInfo, 'alts'> {
   alts: ListedAlt[];
   /** Serial that cannot tell boards apart (ST F0 `FFFFFFFEFFFF`, F105/F107 `STM32`). */
   serialNotUnique?: boolean;
+  /** Names of the device quirks that apply to it (src/dfu/quirk-table.ts), when any. */
+  quirks?: string[];
 }
 
 export interface DeviceSummary {
@@ -142,4 +149,39 @@ export interface OperationResult {
   skipped?: { sectors: number; bytes: number } | undefined;
   /** --dry-run: the plan, as lines. */
   plan?: string[] | undefined;
+}
+
+/** One step of a plan file (`dfu-flash run plan.json`). */
+export type PlanStep =
+  | { kind: 'detach'; timeoutMs?: number | undefined }
+  | {
+      kind: 'download';
+      file: string;
+      alt?: number | string | undefined;
+      dfuse?: DfuseOptions | undefined;
+      verify?: boolean | undefined;
+      skipUnchanged?: boolean | undefined;
+      format?: DownloadRequest['format'];
+      timeoutMs?: number | undefined;
+    }
+  | { kind: 'upload'; file: string; alt?: number | string | undefined; dfuse?: DfuseOptions | undefined; force?: boolean | undefined; timeoutMs?: number | undefined }
+  | { kind: 'leave'; address?: number | undefined; timeoutMs?: number | undefined }
+  | { kind: 'reset'; timeoutMs?: number | undefined };
+
+/** A plan file: which boards, and what to do to each, in order. File names may use {port} and {serial}. */
+export interface FlashPlan {
+  selector: DeviceSelector;
+  /** Run on every matching board in parallel (else exactly one board must match). */
+  all: boolean;
+  steps: PlanStep[];
+  waitTimeoutMs?: number | undefined;
+}
+
+export interface StepResult {
+  step: number;
+  kind: PlanStep['kind'];
+  ok: boolean;
+  elapsedMs: number;
+  result?: OperationResult | undefined;
+  error?: { code: string; message: string; hint?: string | undefined } | undefined;
 }

@@ -1,6 +1,7 @@
 /** The upload use case: read memory (DfuSe) or the firmware (DFU 1.1) into a file, atomically. */
 import { DfuFlashError } from '../shared/errors.js';
-import { isDfuseDescriptor } from '../dfu/device-mode.js';
+import { isDfuseInterface } from '../dfu/device-mode.js';
+import { functionalWithQuirks, layoutWithQuirks, quirkedBackend, realFlashWarning, resolveQuirks } from '../dfu/quirk-apply.js';
 import { planDfuseUpload } from '../dfu/planner.js';
 import { ensureIdle, recoverToIdle } from '../dfu/idle.js';
 import { dfu11Upload } from '../dfu/dfu11.js';
@@ -16,10 +17,13 @@ import type { OpContext, OperationResult, UploadRequest } from './types.js';
 
 export async function upload(req: UploadRequest, ctx: OpContext): Promise<OperationResult> {
   const started = ctx.clock.now();
+  ctx = { ...ctx, backend: quirkedBackend(ctx.backend, req.forceQuirks) };
   await checkOutputFile(req.file, req.force);
   const { emit, phases } = recordPhases(ctx.emit);
   const { target } = await acquireDfuTarget({ ...ctx, emit }, req.selector, req);
-  const functional = requireFunctional(target);
+  const { quirks, applied } = resolveQuirks(target.device, target.alt, req.forceQuirks);
+  if (applied.length > 0) emit({ type: 'debug', message: `device quirks: ${applied.join(', ')}` });
+  const functional = functionalWithQuirks(requireFunctional(target), quirks);
   if (!functional.canUpload) {
     throw new DfuFlashError('UNSUPPORTED', 'this DFU interface does not support upload (bitCanUpload is 0)', {
       hint: 'the device cannot be read back over DFU; choose another alt setting if it has one',
@@ -32,10 +36,11 @@ export async function upload(req: UploadRequest, ctx: OpContext): Promise<Operat
     linuxLimit: ctx.backend.name === 'usb' && process.platform === 'linux',
     emitWarning: (message) => ctx.emit({ type: 'warning', message }),
   });
-  const dfuse = isDfuseDescriptor(functional);
+  const dfuse = isDfuseInterface(target.device, target.alt, functional);
+  const warn = (message: string, hint?: string) => ctx.emit(hint === undefined ? { type: 'warning', message } : { type: 'warning', message, hint });
   let range: { address: number; length: number } | undefined;
   if (dfuse) {
-    const layout = layoutOf(target);
+    const layout = layoutWithQuirks(layoutOf(target), quirks, warn);
     const address = req.dfuse?.address ?? layout.segments[0]?.start;
     if (address === undefined) {
       throw new DfuFlashError('USAGE', `the memory layout of ${layout.name} is empty, so there is no default upload address`, {
@@ -49,12 +54,14 @@ export async function upload(req: UploadRequest, ctx: OpContext): Promise<Operat
       transferSize,
       force: req.dfuse?.force ?? false,
     });
+    const w = realFlashWarning(layout, quirks, range.address + range.length);
+    if (w) warn(w.message, w.hint);
   } else if (req.dfuse !== undefined) {
     throw new DfuFlashError('USAGE', '-s (DfuSe address) is only for DfuSe devices; this device speaks plain DFU 1.1', {
       hint: 'drop -s; use -Z SIZE to limit how much is read',
     });
   }
-  const data = await withSession({ ...ctx, emit }, target, { transferSize, functional, trace: ctx.trace ?? false }, async (session) => {
+  const data = await withSession({ ...ctx, emit }, target, { transferSize, functional, quirks, trace: ctx.trace ?? false }, async (session) => {
     await ensureIdle(session);
     try {
       const data = range
