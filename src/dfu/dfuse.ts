@@ -11,10 +11,10 @@ import {
   DfuState,
   DfuStatus,
 } from './constants.js';
-import { DfuFlashError, hex32 } from '../shared/errors.js';
+import { DfuFlashError, hex32, isDfuFlashError } from '../shared/errors.js';
 import { getStatusSettled, pollDelay, pollWhileBusy } from './poll.js';
 import { PhaseTracker, inPhase, statusError, type DfuSession } from './session.js';
-import { describeState } from './status.js';
+import { describeState, describeStatus } from './status.js';
 import { looksGone } from './gone.js';
 import { concat } from './dfu11.js';
 import type { Phase } from './events.js';
@@ -36,6 +36,38 @@ interface CommandOptions {
   phase: Phase;
   deadlineMs?: number;
   minTotalMs?: number;
+  /** With the stuckBusyRecovery quirk (STM32H7): unstick a wedged command with the CLRSTATUS pair and send it once more. */
+  recoverStuck?: boolean;
+}
+
+/** A poll-loop TIMEOUT with the device still in dfuDNBUSY. */
+function stuckBusy(e: unknown): boolean {
+  return isDfuFlashError(e, 'TIMEOUT') && e.details['state'] === DfuState.dfuDNBUSY;
+}
+
+/**
+ * STM32H7 ROM (quirk stuckBusyRecovery): a command wedged in dfuDNBUSY is
+ * cleared with DFU_CLRSTATUS, which leaves dfuERROR/errUNKNOWN, then a
+ * second DFU_CLRSTATUS — now in dfuERROR, where it is legal — to dfuIDLE.
+ */
+async function clearStuckBusy(session: DfuSession, what: string): Promise<void> {
+  session.emit({
+    type: 'warning',
+    message: `${what}: the device stayed in dfuDNBUSY for ${session.quirks.stuckBusyMs} ms; clearing it with DFU_CLRSTATUS twice and sending the command again`,
+    hint: 'a known STM32H7 ROM quirk (STM32CubeProgrammer does the same); nothing to do unless it repeats',
+  });
+  await session.req.clrStatus();
+  let reply = await session.req.getStatus();
+  if (reply.state === DfuState.dfuERROR) {
+    await session.req.clrStatus();
+    reply = await session.req.getStatus();
+  }
+  if (reply.state !== DfuState.dfuIDLE || reply.status !== DfuStatus.OK) {
+    throw new DfuFlashError('DFU_STATE', `${what}: after DFU_CLRSTATUS the device is in ${describeState(reply.state)}, ${describeStatus(reply.status)}, not dfuIDLE`, {
+      hint: 'replug the device (or power-cycle the board) and try again',
+      details: { state: reply.state, status: reply.status },
+    });
+  }
 }
 
 /**
@@ -51,30 +83,42 @@ export async function dfuseCommand(
   options: CommandOptions,
 ): Promise<void> {
   const what = address === undefined ? name : `${name} ${hex32(address)}`;
+  const recover = options.recoverStuck === true && session.quirks.stuckBusyRecovery;
+  const run = () => runCommand(session, what, cmd, address, recover ? { ...options, deadlineMs: session.quirks.stuckBusyMs } : options);
   await inPhase(options.phase, address, name, async () => {
-    await session.req.dnload(0, commandBytes(cmd, address));
-    const first = await session.req.getStatus();
-    if (first.state !== DfuState.dfuDNBUSY) {
-      if (first.status !== DfuStatus.OK) throw statusError(options.phase, what, first, address);
-      throw new DfuFlashError('DFU_STATE', `${what}: the device answered ${describeState(first.state)} instead of dfuDNBUSY, so it did not execute the command`, {
-        hint: 'replug the device and try again; if it persists, report the device (dfu-flash list --json)',
-        details: { phase: options.phase, address, state: first.state, status: first.status },
-      });
-    }
-    const pollOptions = { deadlineMs: options.deadlineMs ?? COMMAND_DEADLINE_MS, what };
-    const reply = await pollWhileBusy(
-      session,
-      first,
-      options.minTotalMs === undefined ? pollOptions : { ...pollOptions, minTotalMs: options.minTotalMs },
-    );
-    if (reply.status !== DfuStatus.OK) throw statusError(options.phase, what, reply, address);
-    if (reply.state !== DfuState.dfuDNLOAD_IDLE) {
-      throw new DfuFlashError('DFU_STATE', `${what}: device went to ${describeState(reply.state)} instead of dfuDNLOAD-IDLE`, {
-        hint: 'replug the device and try again',
-        details: { phase: options.phase, address, state: reply.state },
-      });
+    try {
+      await run();
+    } catch (e) {
+      if (!recover || !stuckBusy(e)) throw e;
+      await clearStuckBusy(session, what);
+      await run(); // once: a second wedge is an error
     }
   });
+}
+
+async function runCommand(session: DfuSession, what: string, cmd: number, address: number | undefined, options: CommandOptions): Promise<void> {
+  await session.req.dnload(0, commandBytes(cmd, address));
+  const first = await session.req.getStatus();
+  if (first.state !== DfuState.dfuDNBUSY) {
+    if (first.status !== DfuStatus.OK) throw statusError(options.phase, what, first, address);
+    throw new DfuFlashError('DFU_STATE', `${what}: the device answered ${describeState(first.state)} instead of dfuDNBUSY, so it did not execute the command`, {
+      hint: 'replug the device and try again; if it persists, report the device (dfu-flash list --json)',
+      details: { phase: options.phase, address, state: first.state, status: first.status },
+    });
+  }
+  const pollOptions = { deadlineMs: options.deadlineMs ?? COMMAND_DEADLINE_MS, what };
+  const reply = await pollWhileBusy(
+    session,
+    first,
+    options.minTotalMs === undefined ? pollOptions : { ...pollOptions, minTotalMs: options.minTotalMs },
+  );
+  if (reply.status !== DfuStatus.OK) throw statusError(options.phase, what, reply, address);
+  if (reply.state !== DfuState.dfuDNLOAD_IDLE) {
+    throw new DfuFlashError('DFU_STATE', `${what}: device went to ${describeState(reply.state)} instead of dfuDNLOAD-IDLE`, {
+      hint: 'replug the device and try again',
+      details: { phase: options.phase, address, state: reply.state },
+    });
+  }
 }
 
 export function dfuseSetAddress(session: DfuSession, address: number, phase: Phase): Promise<void> {
@@ -82,7 +126,7 @@ export function dfuseSetAddress(session: DfuSession, address: number, phase: Pha
 }
 
 export function dfuseErasePage(session: DfuSession, address: number): Promise<void> {
-  return dfuseCommand(session, 'ERASE', DFUSE_CMD_ERASE, address, { phase: 'erase' });
+  return dfuseCommand(session, 'ERASE', DFUSE_CMD_ERASE, address, { phase: 'erase', recoverStuck: true });
 }
 
 export function dfuseMassErase(session: DfuSession): Promise<void> {
@@ -170,6 +214,11 @@ export async function executeDfusePlan(session: DfuSession, plan: DownloadPlan):
 export async function dfuseLeave(session: DfuSession, address: number | undefined): Promise<'left-bus' | 'manifest'> {
   const t = new PhaseTracker(session, 'leave', 0);
   if (address !== undefined) await dfuseSetAddress(session, address, 'leave');
+  if (session.quirks.leaveIgnoresStatus) {
+    await leaveIgnoringStatus(session);
+    t.end();
+    return 'left-bus';
+  }
   try {
     await session.req.dnload(DFUSE_FIRST_DATA_BLOCK, new Uint8Array(0));
     const reply = await session.req.getStatus();
@@ -190,6 +239,23 @@ export async function dfuseLeave(session: DfuSession, address: number | undefine
 }
 
 /**
+ * GD32VF103 (quirk leaveIgnoresStatus): the device jumps to its application on
+ * the zero-length DNLOAD; one GETSTATUS is sent and whatever it answers — an
+ * error status, a stall, nothing — is only reported as debug.
+ */
+async function leaveIgnoringStatus(session: DfuSession): Promise<void> {
+  const note = (what: string) => session.emit({ type: 'debug', message: `leave: ${what} (ignored: the device does not report a status on leave)` });
+  try {
+    await session.req.dnload(DFUSE_FIRST_DATA_BLOCK, new Uint8Array(0));
+    const reply = await session.req.getStatus();
+    note(`device answered ${describeState(reply.state)}, ${describeStatus(reply.status)}`);
+  } catch (e) {
+    if (!looksGone(e)) throw e;
+    note((e as Error).message);
+  }
+}
+
+/**
  * Read `length` bytes from `address` with block addressing (one SET_ADDRESS
  * per 65534 blocks); ends early on a short frame. `onBytes` reports progress.
  */
@@ -205,9 +271,11 @@ export async function dfuseRead(
   let got = 0;
   let blockIndex = 0;
   while (got < length) {
-    const inWindow = blockIndex % MAX_BLOCKS_PER_ADDRESS;
+    // without block addressing (quirk), every block is block 2 after its own SET_ADDRESS
+    const inWindow = session.quirks.blockAddressing ? blockIndex % MAX_BLOCKS_PER_ADDRESS : 0;
     const at = address + got;
     if (inWindow === 0) {
+      if (blockIndex > 0) await session.req.abort(); // dfuUPLOAD-IDLE → dfuIDLE: SET_ADDRESS is a DNLOAD
       await dfuseSetAddress(session, at, phase);
       await session.req.abort(); // dfuDNLOAD-IDLE → dfuIDLE; UPLOAD is only legal from dfuIDLE / dfuUPLOAD-IDLE
     }

@@ -21,9 +21,14 @@ export interface PollOptions {
 
 const DEFAULT_BUSY: ReadonlySet<number> = new Set([DfuState.dfuDNBUSY, DfuState.dfuDNLOAD_SYNC]);
 
-/** The delay the device asked for, through the quirks. */
-export function pollDelay(session: DfuSession, reply: DfuStatusReply): number {
+/** The delay the device asked for, through the quirks (without the minimum interval). */
+function askedDelay(session: DfuSession, reply: DfuStatusReply): number {
   return session.quirks.ignorePollTimeout ? session.quirks.pollIntervalMs : reply.pollTimeoutMs;
+}
+
+/** How long to wait before the next GETSTATUS: the device's bwPollTimeout through the quirks. */
+export function pollDelay(session: DfuSession, reply: DfuStatusReply): number {
+  return Math.max(askedDelay(session, reply), session.quirks.minPollIntervalMs);
 }
 
 /**
@@ -39,14 +44,20 @@ export async function pollWhileBusy(session: DfuSession, first: DfuStatusReply, 
   let lastDelay = pollDelay(session, reply);
   while (busy.has(reply.state)) {
     let delay = pollDelay(session, reply);
+    // a zero poll timeout counts even when the minimum interval makes us wait: the device gives no estimate
+    let zero = askedDelay(session, reply) === 0;
     if (options.minTotalMs !== undefined) {
       const waited = session.clock.now() - start;
-      if (waited + delay < options.minTotalMs) delay = options.minTotalMs - waited;
+      if (waited + delay < options.minTotalMs) {
+        delay = options.minTotalMs - waited;
+        zero = false;
+      }
     }
-    if (delay === 0) {
+    if (zero) {
       if (++zeroPolls > session.quirks.maxZeroPolls) {
-        throw new DfuFlashError('TIMEOUT', `${options.what}: device stuck in ${describeState(reply.state)} with a zero poll timeout`, {
+        throw new DfuFlashError('TIMEOUT', `${options.what}: device stuck in ${describeState(reply.state)} after ${zeroPolls - 1} zero poll timeouts in a row`, {
           hint: 'replug the device and try again',
+          details: { state: reply.state, zeroPolls: zeroPolls - 1 },
         });
       }
     } else zeroPolls = 0;

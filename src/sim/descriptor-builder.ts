@@ -118,7 +118,7 @@ export function buildDescriptors(profile: SimProfile, serial: string | undefined
   const strings: Record<number, string> = {};
   if (id.manufacturer !== undefined) strings[idx.manufacturer] = id.manufacturer;
   if (id.product !== undefined) strings[idx.product] = id.product;
-  if (serial !== undefined) strings[idx.serial] = serial;
+  if (serial !== undefined) strings[idx.serial] = id.serialEncoding === 'utf8' ? utf8InUtf16Units(serial) : serial;
   dfu.altNames.forEach((name, alt) => {
     if (name !== undefined) strings[idx.alts[alt] as number] = name;
   });
@@ -126,6 +126,18 @@ export function buildDescriptors(profile: SimProfile, serial: string | undefined
     if (o.name !== undefined) strings[idx.others[i] as number] = o.name;
   });
   return { device, configuration, strings };
+}
+
+/**
+ * A device that puts raw UTF-8 bytes in a string descriptor (GD32VF103's serial):
+ * the string whose UTF-16LE encoding is exactly those bytes (an odd last byte is
+ * padded with 0).
+ */
+export function utf8InUtf16Units(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 2) out += String.fromCharCode(bytes[i]! | ((bytes[i + 1] ?? 0) << 8));
+  return out;
 }
 
 /** A string descriptor: bLength, type 3, UTF-16LE text (USB 2.0 §9.6.7). Index 0 is the LANGID table. */

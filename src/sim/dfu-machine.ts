@@ -43,6 +43,10 @@ export interface MachineOptions {
   selfReenumerateAfterMs: number;
   /** Ask the device to call settle() at clock time `at` (for leaving the bus on time). */
   wakeAt: (at: number) => void;
+  /** GETSTATUS during a busy period (profile switch, default 'nak'): see SimDfuseBehaviour.busyGetStatus. */
+  busyGetStatus?: 'nak' | 'answer-busy' | 'stall-during-erase' | undefined;
+  /** GD32-style leave: see SimDfuseBehaviour.leaveWithoutStatus. */
+  leaveWithoutStatus?: { status: DfuStatus; afterMs: number } | undefined;
 }
 
 const MAX_POLL_TIMEOUT = 0xffffff;
@@ -64,6 +68,11 @@ export class DfuMachine {
   private failAfterBusy: DfuStatus | undefined;
   private leave: { at: number; leave: SimLeave } | undefined;
   private detachDeadline = Infinity;
+  /** Work done, but dfuDNBUSY until CLRSTATUS (SimJobOutcome.stuck). */
+  private stuck = false;
+  /** bwPollTimeout reported for the current busy period, and whether it is an erase. */
+  private busyReportedMs = 0;
+  private busyIsErase = false;
 
   constructor(private readonly o: MachineOptions) {
     this.state = o.initial.state;
@@ -85,7 +94,9 @@ export class DfuMachine {
   /** Apply time-driven transitions; returns a leave that is due. */
   settle(now: number): SimLeave | undefined {
     if (now >= this.busyUntil) {
-      if (this.state === DfuState.dfuDNBUSY && this.failAfterBusy !== undefined) {
+      if (this.state === DfuState.dfuDNBUSY && this.stuck) {
+        // wedged: stays dfuDNBUSY until DFU_CLRSTATUS
+      } else if (this.state === DfuState.dfuDNBUSY && this.failAfterBusy !== undefined) {
         this.state = DfuState.dfuERROR;
         this.status = this.failAfterBusy;
         this.failAfterBusy = undefined;
@@ -166,6 +177,14 @@ export class DfuMachine {
       case DFU_DETACH:
         return this.state === DfuState.appIDLE ? this.detach(setup, now) : this.illegal();
       case DFU_CLRSTATUS:
+        if (this.stuck && this.state === DfuState.dfuDNBUSY) {
+          // STM32H7 ROM: the first CLRSTATUS of the pair unsticks it into dfuERROR/errUNKNOWN
+          this.stuck = false;
+          this.afterBusy = undefined;
+          this.state = DfuState.dfuERROR;
+          this.status = DfuStatus.errUNKNOWN;
+          return ACK;
+        }
         if (this.state !== DfuState.dfuERROR) return this.illegal();
         this.state = DfuState.dfuIDLE;
         this.status = DfuStatus.OK;
@@ -183,7 +202,7 @@ export class DfuMachine {
         return ACK;
       case DFU_DNLOAD:
         if (inApp) return this.illegal();
-        return this.download(setup, data ?? new Uint8Array(0), faultStatus);
+        return this.download(setup, data ?? new Uint8Array(0), faultStatus, now);
       case DFU_UPLOAD:
         if (inApp) return this.illegal();
         return this.upload(setup);
@@ -220,7 +239,7 @@ export class DfuMachine {
     return ACK;
   }
 
-  private download(setup: SetupPacket, data: Uint8Array, faultStatus: DfuStatus | undefined): SimControlResult {
+  private download(setup: SetupPacket, data: Uint8Array, faultStatus: DfuStatus | undefined, now: number): SimControlResult {
     const target = this.o.target;
     const idle = this.state === DfuState.dfuIDLE;
     if (target === undefined || (!idle && this.state !== DfuState.dfuDNLOAD_IDLE) || !this.attrs.canDnload) {
@@ -228,6 +247,14 @@ export class DfuMachine {
     }
     if (data.length === 0) {
       if (idle && !target.zeroLengthLeavesFromIdle) return this.illegal();
+      const quick = this.o.leaveWithoutStatus;
+      if (quick !== undefined) {
+        // GD32VF103: no manifestation; whatever GETSTATUS sees, the device is on its way out
+        this.state = DfuState.dfuERROR;
+        this.status = quick.status;
+        this.scheduleLeave(now + quick.afterMs, { reason: 'leave: jumped to the application without a status' });
+        return ACK;
+      }
       this.state = DfuState.dfuMANIFEST_SYNC;
       this.manifestDone = false;
       this.pendingFault = faultStatus;
@@ -254,7 +281,18 @@ export class DfuMachine {
     return { kind: 'ack', data: r.data };
   }
 
+  /** Does a GETSTATUS that arrives now, while the device is busy, get an answer at once instead of a NAK? */
+  answersWhileBusy(): boolean {
+    const mode = this.o.busyGetStatus ?? 'nak';
+    return this.state === DfuState.dfuDNBUSY && (mode === 'answer-busy' || (mode === 'stall-during-erase' && this.busyIsErase));
+  }
+
   private getStatus(now: number): SimControlResult {
+    if (this.state === DfuState.dfuDNBUSY && (this.stuck || (now < this.busyUntil && this.answersWhileBusy()))) {
+      if (!this.stuck && this.o.busyGetStatus === 'stall-during-erase') return STALL; // state unchanged: still erasing
+      this.pollReadyAt = now + this.busyReportedMs;
+      return this.statusReply(this.busyReportedMs);
+    }
     if (this.state === DfuState.dfuDNLOAD_SYNC) {
       if (this.blockDone || this.pending === undefined) {
         this.state = DfuState.dfuDNLOAD_IDLE;
@@ -295,6 +333,8 @@ export class DfuMachine {
       this.status = status;
       return this.statusReply(0);
     }
+    this.busyReportedMs = busy.reportedMs;
+    this.busyIsErase = job.erase === true;
     if (!manifest) {
       if (!job.alwaysBusy && busy.reportedMs === 0 && busy.actualMs === 0) {
         this.blockDone = true;
@@ -303,6 +343,7 @@ export class DfuMachine {
       }
       this.state = DfuState.dfuDNBUSY;
       this.afterBusy = outcome.after;
+      this.stuck = outcome.stuck === true;
     } else {
       this.state = DfuState.dfuMANIFEST;
       const leaveAt = now + Math.max(busy.reportedMs, busy.actualMs);
@@ -344,6 +385,7 @@ export class DfuMachine {
     this.failAfterBusy = undefined;
     this.blockDone = false;
     this.manifestDone = false;
+    this.stuck = false;
     return undefined;
   }
 }

@@ -19,6 +19,11 @@
  *   UPLOAD of a non-readable sector stalls with errTARGET (our choice: AN3156 only
  *   says the request is refused); UPLOAD outside the layout stalls with errADDRESS;
  *   an UPLOAD that runs past the readable memory returns a short frame ending there.
+ *
+ * Profile switches for real devices' faults (defaults: as above): `memory` (the chip's
+ * real layout when the alt names claim another), `dataAddressing: 'pointer-only'`
+ * (every data block at the address pointer), `writeOverProgrammed: 'and'` (no errWRITE:
+ * the bits are ANDed), `stuckErase` (an ERASE that stays dfuDNBUSY until CLRSTATUS).
  */
 import {
   DFUSE_CMD_ERASE,
@@ -46,6 +51,8 @@ export class DfuseTarget implements SimTarget {
   private alt = 0;
   /** The DfuSe address pointer (SET_ADDRESS). */
   addressPointer: number;
+  /** Stuck erases still to come (STM32H7 quirk); undefined until the first. */
+  private stuckLeft: number | undefined;
 
   constructor(
     private readonly layouts: MemoryLayout[],
@@ -76,7 +83,7 @@ export class DfuseTarget implements SimTarget {
   download(blockNum: number, data: Uint8Array, _first: boolean): SimDownloadResult {
     if (blockNum === 0) return this.command(data);
     if (blockNum < DFUSE_FIRST_DATA_BLOCK) return { kind: 'stall', status: DfuStatus.errSTALLEDPKT };
-    const address = (blockNum - DFUSE_FIRST_DATA_BLOCK) * this.transferSize + this.addressPointer;
+    const address = this.blockAddress(blockNum);
     const bytes = data.slice();
     const job: SimJob = {
       name: `WRITE ${hex32(address)} +${bytes.length}`,
@@ -87,13 +94,27 @@ export class DfuseTarget implements SimTarget {
     return { kind: 'job', job };
   }
 
+  /** Where data block `blockNum` (>= 2) goes: AN3156's formula, or the pointer itself ('pointer-only'). */
+  private blockAddress(blockNum: number): number {
+    if (this.behaviour.dataAddressing === 'pointer-only') return this.addressPointer;
+    return (blockNum - DFUSE_FIRST_DATA_BLOCK) * this.transferSize + this.addressPointer;
+  }
+
+  /** STM32H7 quirk: does this ERASE stick in dfuDNBUSY? Counts down `stuckErase.times`. */
+  private sticks(address: number): boolean {
+    const s = this.behaviour.stuckErase;
+    if (s === undefined || s.address !== address || this.stuckLeft === 0) return false;
+    this.stuckLeft = (this.stuckLeft ?? s.times ?? 1) - 1;
+    return true;
+  }
+
   private command(data: Uint8Array): SimDownloadResult {
     const t = this.behaviour.timing;
     const cmd = data[0];
     const stall: SimDownloadResult = { kind: 'stall', status: DfuStatus.errSTALLEDPKT };
-    const job = (name: string, busy: SimJob['busy'], run: SimJob['run']): SimDownloadResult => ({
+    const job = (name: string, busy: SimJob['busy'], run: SimJob['run'], erase = false): SimDownloadResult => ({
       kind: 'job',
-      job: { name, busy, alwaysBusy: true, run },
+      job: { name, busy, alwaysBusy: true, erase, run },
     });
     if (cmd === DFUSE_CMD_GET_COMMANDS && data.length === 1) {
       return job('GET_COMMANDS', t.getCommands, () => ({ status: DfuStatus.OK }));
@@ -110,17 +131,28 @@ export class DfuseTarget implements SimTarget {
       const address = le32(data, 1);
       const quirk = this.behaviour.eraseIgnoresAddress;
       const pageSize = this.flash.pageAt(address)?.size ?? 0;
-      return job(`ERASE ${hex32(address)}`, t.erase(pageSize), () => ({
-        status: quirk === undefined ? this.erasePage(address) : this.eraseFrom(quirk.start),
-      }));
+      return job(
+        `ERASE ${hex32(address)}`,
+        t.erase(pageSize),
+        () => {
+          const status = quirk === undefined ? this.erasePage(address) : this.eraseFrom(quirk.start);
+          return status === DfuStatus.OK && this.sticks(address) ? { status, stuck: true } : { status };
+        },
+        true,
+      );
     }
     if (cmd === DFUSE_CMD_ERASE && data.length === 1) {
       const quirk = this.behaviour.eraseIgnoresAddress;
-      return job('MASS_ERASE', t.massErase, () => {
-        if (quirk !== undefined) return { status: this.eraseFrom(quirk.start) };
-        this.eraseAll(this.segments);
-        return { status: DfuStatus.OK };
-      });
+      return job(
+        'MASS_ERASE',
+        t.massErase,
+        () => {
+          if (quirk !== undefined) return { status: this.eraseFrom(quirk.start) };
+          this.eraseAll(this.segments);
+          return { status: DfuStatus.OK };
+        },
+        true,
+      );
     }
     if (cmd === DFUSE_CMD_READ_UNPROTECT && data.length === 1) {
       if (this.behaviour.readUnprotect === 'unsupported') return stall;
@@ -173,7 +205,13 @@ export class DfuseTarget implements SimTarget {
       if (!seg.writable) return DfuStatus.errTARGET;
       a = seg.end;
     }
-    if (!this.flash.isErased(address, data.length)) return DfuStatus.errWRITE;
+    if (!this.flash.isErased(address, data.length)) {
+      if (this.behaviour.writeOverProgrammed !== 'and') return DfuStatus.errWRITE;
+      // flash cells only go from 1 to 0: what lands is the AND of old and new, and the device says OK
+      const old = this.flash.read(address, data.length);
+      this.flash.program(address, data.map((b, i) => b & old[i]!));
+      return DfuStatus.OK;
+    }
     this.flash.program(address, data);
     return DfuStatus.OK;
   }
@@ -181,7 +219,7 @@ export class DfuseTarget implements SimTarget {
   upload(blockNum: number, length: number, _first: boolean): SimUploadResult {
     if (blockNum === 0) return { kind: 'data', data: Uint8Array.from(COMMAND_LIST.slice(0, length)) };
     if (blockNum < DFUSE_FIRST_DATA_BLOCK) return { kind: 'stall', status: DfuStatus.errSTALLEDPKT };
-    const address = (blockNum - DFUSE_FIRST_DATA_BLOCK) * this.transferSize + this.addressPointer;
+    const address = this.blockAddress(blockNum);
     const first = this.segmentAt(address);
     if (first === undefined) return { kind: 'stall', status: DfuStatus.errADDRESS };
     if (!first.readable) return { kind: 'stall', status: DfuStatus.errTARGET };

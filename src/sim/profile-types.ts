@@ -25,6 +25,8 @@ export interface SimFunctional {
 
 export interface SimIdentity {
   bcdUSB: number;
+  /** How the serial string descriptor is encoded: UTF-16LE (default, USB 2.0 §9.6.7) or raw UTF-8 bytes (GD32VF103). */
+  serialEncoding?: 'utf16le' | 'utf8' | undefined;
   idVendor: number;
   idProduct: number;
   bcdDevice: number;
@@ -36,7 +38,7 @@ export interface SimIdentity {
 
 export interface SimDfuInterface {
   interfaceNumber: number;
-  /** bInterfaceProtocol: 1 = runtime, 2 = DFU mode. */
+  /** bInterfaceProtocol: 1 = runtime, 2 = DFU mode (0 on ST's USB-FS library DfuSe, e.g. the DSO Nano). */
   protocol: number;
   /** iInterface string of each alt setting, in alt order (undefined = iInterface 0). */
   altNames: (string | undefined)[];
@@ -88,6 +90,38 @@ export interface SimDfuseBehaviour {
   readUnprotect: 'erase-and-reset' | 'unsupported';
   /** After a reset caused by READ_UNPROTECT, the device is back after this long (not scaled). */
   reenumerateAfterMs: number;
+  /**
+   * The memory the chip really has, one DfuSe layout string per alt, where the
+   * alt names claim something else (GD32VF103 on the Longan Nano, STM32H750).
+   * Default (and for an undefined entry): the alt name.
+   */
+  memory?: (string | undefined)[] | undefined;
+  /**
+   * GETSTATUS while the device is busy: 'nak' (default: the request completes
+   * when the work is done), 'answer-busy' (answers dfuDNBUSY at once with the
+   * reported bwPollTimeout: Black Magic Probe), 'stall-during-erase' (STALLs it
+   * while a page or mass erase runs, state unchanged: STM32L4 ROM).
+   */
+  busyGetStatus?: 'nak' | 'answer-busy' | 'stall-during-erase' | undefined;
+  /**
+   * STM32H7 ROM: the first `times` (default 1) page ERASEs of `address` do the
+   * erase but then stay dfuDNBUSY — answering GETSTATUS with the erase's
+   * bwPollTimeout — until a DFU_CLRSTATUS, which leaves dfuERROR/errUNKNOWN.
+   */
+  stuckErase?: { address: number; times?: number | undefined } | undefined;
+  /** Writing over bytes that are not erased: 'error' (default: errWRITE) or 'and' (the flash ANDs the bits and reports OK: GD32VF103). */
+  writeOverProgrammed?: 'error' | 'and' | undefined;
+  /**
+   * Data blocks (wBlockNum >= 2): 'block-number' (default: AN3156 address formula) or
+   * 'pointer-only' (every block lands at the address pointer, as if it were block 2).
+   */
+  dataAddressing?: 'block-number' | 'pointer-only' | undefined;
+  /**
+   * Leave without a status (GD32VF103): the zero-length DNLOAD puts the device in
+   * dfuERROR with `status` and it jumps to its application `afterMs` later (not scaled),
+   * whatever the host asks in between. Default: the DfuSe leave through dfuMANIFEST.
+   */
+  leaveWithoutStatus?: { status: DfuStatus; afterMs: number } | undefined;
 }
 
 /**

@@ -89,6 +89,8 @@ export class SimDevice implements SimUsbDevice {
       target: this.target,
       runtime: b.kind === 'runtime' ? b : undefined,
       selfReenumerateAfterMs: b.kind === 'dfuse' ? b.reenumerateAfterMs : 0,
+      busyGetStatus: b.kind === 'dfuse' ? b.busyGetStatus : undefined,
+      leaveWithoutStatus: b.kind === 'dfuse' ? b.leaveWithoutStatus : undefined,
       wakeAt: (at) => {
         void this.clock.sleep(Math.max(0, at - this.clock.now())).then(() => this.settle());
       },
@@ -251,7 +253,8 @@ export class SimDevice implements SimUsbDevice {
     const early = isDfu && name === 'DFU_GETSTATUS' && this.attached && arrival < this.machine.pollReadyAt;
     if (early) this.earlyPolls++;
     const wait = this.machine.busyUntil - this.clock.now();
-    if (this.attached && wait > 0) await this.clock.sleep(wait);
+    const answeredWhileBusy = isDfu && name === 'DFU_GETSTATUS' && this.machine.answersWhileBusy();
+    if (this.attached && wait > 0 && !answeredWhileBusy) await this.clock.sleep(wait);
     this.settle();
     let result: SimControlResult = this.attached ? this.dispatch(setup, data, name, isDfu) : { kind: 'gone' };
     // a device never returns more than wLength bytes in the data stage
@@ -361,7 +364,8 @@ export class SimDevice implements SimUsbDevice {
 function makeTarget(p: SimProfile): SimTarget | undefined {
   const b = p.behaviour;
   if (b.kind === 'dfuse') {
-    const layouts = p.dfu.altNames.map((name, alt) => {
+    const layouts = p.dfu.altNames.map((claimed, alt) => {
+      const name = b.memory?.[alt] ?? claimed;
       if (name === undefined) throw new DfuFlashError('INTERNAL', `profile ${p.name}: alt ${alt} has no layout string`);
       return parseMemoryLayout(name);
     });

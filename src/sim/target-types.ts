@@ -19,6 +19,8 @@ export interface SimJobOutcome {
   /** Overrides the job's busy period (e.g. when the work turned out to include a page erase). */
   busy?: SimBusy | undefined;
   after?: SimAfterJob | undefined;
+  /** The work is done but the device stays dfuDNBUSY until a DFU_CLRSTATUS (STM32H7 ROM). */
+  stuck?: boolean | undefined;
 }
 
 /** Work a DNLOAD (or the final zero-length DNLOAD) asks for, started by the next GETSTATUS. */
@@ -28,6 +30,8 @@ export interface SimJob {
   busy: SimBusy;
   /** DfuSe commands: the first GETSTATUS must report dfuDNBUSY even when nothing takes time. */
   alwaysBusy: boolean;
+  /** A page or mass erase (for devices that treat GETSTATUS differently while erasing). */
+  erase?: boolean | undefined;
   run(): SimJobOutcome;
 }
 

@@ -2,6 +2,7 @@
 import type { SimProfile } from '../profile-types.js';
 import { dapboot } from './dapboot.js';
 import { macBluetooth } from './mac-bluetooth.js';
+import { QUIRK_PROFILES } from './quirk-devices.js';
 import { runtimeAppReset, runtimeAppWillDetach } from './runtime-app.js';
 import { stm32f1Cubemx } from './stm32f1-cubemx.js';
 import { stm32f4Sysboot } from './stm32f4-sysboot.js';
@@ -13,6 +14,7 @@ export const PROFILES: readonly SimProfile[] = [
   runtimeAppWillDetach,
   runtimeAppReset,
   macBluetooth,
+  ...QUIRK_PROFILES,
 ];
 
 export function findProfile(name: string): SimProfile | undefined {
