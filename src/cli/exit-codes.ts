@@ -41,3 +41,47 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof DfuFlashError) return (EXIT_CODES as Record<string, number>)[error.code] ?? EXIT_INTERNAL;
   return EXIT_INTERNAL;
 }
+
+/** `dfu-flash doctor` when at least one check fails. */
+export const EXIT_CHECKS_FAILED = 1;
+
+/** What each error code means, one short phrase each (README's exit-status table is generated from this). */
+export const ERROR_DESCRIPTIONS = {
+  USAGE: 'bad option value or combination',
+  BAD_ADDRESS_SPEC: 'a `-s` string that does not parse',
+  FORMAT: 'the firmware file is malformed or empty, or has no valid DFU suffix (`suffix check`)',
+  FILE_NOT_FOUND: 'an input file is missing or unreadable, or an output folder is missing',
+  NO_DEVICE: 'no device matches the selection',
+  MULTIPLE_DEVICES: 'more than one device matches the selection',
+  RUNTIME_MODE: 'the device is in runtime mode and could not be switched to DFU mode',
+  INTERNAL: 'internal error (a bug: please report it with the output of `-v`)',
+  FILE_EXISTS: 'the output file exists (add `--force`)',
+  DEVICE_GONE: 'the device left the bus unexpectedly',
+  TIMEOUT: 'a transfer or a wait took too long (slow device: `--transfer-timeout`)',
+  STALL: 'the device stalled a request',
+  USB_IO: 'other USB I/O failure',
+  BUSY: 'another program holds the device',
+  DFU_STATUS: 'the device reported a DFU error status',
+  DFU_STATE: 'the device is in a state the protocol does not allow here',
+  UNSUPPORTED: 'the device (or this system) cannot do the requested operation',
+  ACCESS: 'permission denied (Linux: `dfu-flash udev-rules --install`)',
+  DRIVER: 'wrong or no driver bound to the device (Windows: WinUSB with Zadig)',
+  DOES_NOT_FIT: "the image does not fit the device's memory",
+  NOT_WRITABLE: 'the image touches read-only or unknown memory',
+  LAYOUT: "the device's memory layout string cannot be used",
+  IMAGE_MISMATCH: "the file's DFU suffix names another device (`--ignore-suffix`)",
+  VERIFY_MISMATCH: 'read-back after `--verify` differs from the file',
+} as const satisfies Record<ErrorCode, string>;
+
+/** The README's exit-status table (Markdown), one row per error code, ordered by status. */
+export function exitStatusMarkdown(): string {
+  const rows = [
+    '| status | error code | meaning |',
+    '|---|---|---|',
+    '| 0 | | success (including a device that left the bus after `:leave` or manifestation, as it said it would) |',
+    `| ${EXIT_CHECKS_FAILED} | | \`doctor\` only: at least one check failed |`,
+  ];
+  const codes = (Object.keys(EXIT_CODES) as ErrorCode[]).sort((a, b) => EXIT_CODES[a] - EXIT_CODES[b]);
+  for (const code of codes) rows.push(`| ${EXIT_CODES[code]} | \`${code}\` | ${ERROR_DESCRIPTIONS[code]} |`);
+  return rows.join('\n') + '\n';
+}

@@ -1,5 +1,6 @@
 /** What a command line means once parsed and validated: a typed request plus output and simulation settings. */
 import type { DetachRequest, DeviceSelector, DownloadRequest, UploadRequest } from '../ops/types.js';
+import type { ConvertRequest, FileFormatChoice, SuffixAddRequest, SuffixEditRequest } from '../ops/file-tools.js';
 
 export interface OutputOptions {
   /** NDJSON events and a result line on stdout (`list`: one JSON document). */
@@ -22,6 +23,8 @@ interface Common {
   output: OutputOptions;
   /** Present with --simulate. */
   sim?: SimOptions;
+  /** --transfer-timeout: per-control-transfer timeout in ms (device commands). */
+  transferTimeoutMs?: number;
 }
 
 export interface ListInvocation extends Common {
@@ -45,7 +48,48 @@ export interface DetachInvocation extends Common {
   request: DetachRequest;
 }
 
-export type Invocation = ListInvocation | DownloadInvocation | UploadInvocation | DetachInvocation;
+export interface InfoInvocation extends Common {
+  command: 'info';
+  file: string;
+  format: FileFormatChoice;
+}
+
+export type SuffixAction = 'add' | 'check' | 'remove';
+
+export type SuffixInvocation = Common & { command: 'suffix' } & (
+    | { action: 'add'; request: SuffixAddRequest }
+    | { action: 'check'; request: { file: string } }
+    | { action: 'remove'; request: SuffixEditRequest }
+  );
+
+export interface ConvertInvocation extends Common {
+  command: 'convert';
+  request: ConvertRequest;
+}
+
+export interface UdevRulesInvocation extends Common {
+  command: 'udev-rules';
+  install: boolean;
+}
+
+export interface DoctorInvocation extends Common {
+  command: 'doctor';
+}
+
+export type Shell = 'bash' | 'zsh' | 'fish';
+
+export interface CompletionInvocation extends Common {
+  command: 'completion';
+  shell: Shell;
+}
+
+/** Commands that talk to a device through a backend that run() creates. */
+export type DeviceInvocation = ListInvocation | DownloadInvocation | UploadInvocation | DetachInvocation;
+
+/** Commands that need no device (doctor makes its own backend). */
+export type ToolInvocation = InfoInvocation | SuffixInvocation | ConvertInvocation | UdevRulesInvocation | DoctorInvocation | CompletionInvocation;
+
+export type Invocation = DeviceInvocation | ToolInvocation;
 
 export type CommandName = Invocation['command'];
 

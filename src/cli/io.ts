@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../transport/clock.js';
 import type { UsbBackend } from '../transport/types.js';
+import type { SystemDeps } from './system.js';
 import type { DetachRequest, DownloadRequest, ListedDevice, OpContext, OperationResult, UploadRequest } from '../ops/types.js';
 
 /** A text sink: process.stdout / process.stderr, or a buffer in tests. */
@@ -44,4 +45,6 @@ export interface CliDeps {
   clock?: Clock;
   /** Replaces src/ops (tests of the command layer). */
   ops?: OpsApi;
+  /** Replaces facts about the machine (platform, root, udev paths, udevadm, the usb package). */
+  system?: Partial<SystemDeps>;
 }

@@ -1,7 +1,9 @@
 /**
  * The command-line entry. `run()` parses, validates, creates the backend,
  * runs one command and maps errors to an exit status; it never exits the
- * process, so tests call it in-process. `main()` is what bin/dfu-flash calls:
+ * process, so tests call it in-process. Device commands (list, download,
+ * upload, detach) get a backend and a reporter here; the others (info,
+ * suffix, convert, udev-rules, doctor, completion) go to commands/tools.ts. `main()` is what bin/dfu-flash calls:
  * the only process.exit in dfu-flash, after stdout and stderr are flushed.
  *
  * Start-up stays fast: this module imports nothing heavy. commander, zod,
@@ -13,7 +15,8 @@ import { systemClock } from '../transport/clock.js';
 import type { UsbBackend } from '../transport/types.js';
 import type { CommandEnv } from './commands/env.js';
 import { EXIT_OK } from './exit-codes.js';
-import type { Invocation, OutputOptions } from './invocation.js';
+import type { DeviceInvocation, Invocation, OutputOptions, ToolInvocation } from './invocation.js';
+import type { OpContext } from '../ops/types.js';
 import type { CliDeps, CliIo, OpsApi } from './io.js';
 import type { Reporter, Style } from './reporters/types.js';
 import type { SimStateFile } from './sim-state.js';
@@ -26,11 +29,13 @@ export { EXIT_CODES, exitCodeFor } from './exit-codes.js';
 function guessOutput(argv: readonly string[]): OutputOptions {
   const end = argv.indexOf('--');
   const args = end < 0 ? argv : argv.slice(0, end);
-  const verbose = args.filter((a) => a === '--verbose' || /^-[a-zA-Z]*v[a-zA-Z]*$/.test(a)).length;
+  // `suffix -v 0483` is a vendor ID, as in dfu-suffix
+  const shortV = argv[0] !== 'suffix';
+  const verbose = args.filter((a) => a === '--verbose' || (shortV && /^-[a-zA-Z]*v[a-zA-Z]*$/.test(a))).length;
   return { json: args.includes('--json'), quiet: args.includes('--quiet') || args.includes('-q'), verbose };
 }
 
-async function loadCommand(inv: Invocation): Promise<(env: CommandEnv) => Promise<void>> {
+async function loadCommand(inv: DeviceInvocation): Promise<(env: CommandEnv) => Promise<void>> {
   switch (inv.command) {
     case 'list': {
       const { runList } = await import('./commands/list.js');
@@ -49,6 +54,12 @@ async function loadCommand(inv: Invocation): Promise<(env: CommandEnv) => Promis
       return (env) => runDetach(inv, env);
     }
   }
+}
+
+const TOOL_COMMANDS: readonly string[] = ['info', 'suffix', 'convert', 'udev-rules', 'doctor', 'completion'] satisfies ToolInvocation['command'][];
+
+function isToolInvocation(inv: Invocation): inv is ToolInvocation {
+  return TOOL_COMMANDS.includes(inv.command);
 }
 
 /** Run one command line (without the node and script paths); resolves with the exit status. */
@@ -72,6 +83,10 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = {}
     }
     const inv = outcome.invocation;
     output = inv.output;
+    if (isToolInvocation(inv)) {
+      const { runTool } = await import('./commands/tools.js');
+      return await runTool(inv, { io, deps, style: getStyle });
+    }
 
     const { preflight } = await import('./preflight.js');
     await preflight(inv, io.cwd);
@@ -82,7 +97,7 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = {}
     const { createReporter } = await import('./reporters/create.js');
     // `list` prints one JSON document itself; its events (warnings) go to stderr.
     const reporterOutput = inv.command === 'list' ? { ...output, json: false } : output;
-    reporter = await createReporter({ io, output: reporterOutput, clock, style: await getStyle() });
+    reporter = await createReporter({ io, output: reporterOutput, clock, style: await getStyle(), bars: inv.command !== 'list' });
     const ops: OpsApi = deps.ops ?? (await import('../ops/index.js'));
     const command = await loadCommand(inv);
 
@@ -90,21 +105,24 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = {}
     const backend = await createBackend(
       inv.sim === undefined ? { kind: 'usb', clock } : { kind: 'sim', profiles: inv.sim.profiles, timeScale: inv.sim.timeScale, clock },
     );
-    await runWithBackend(backend, inv, savedState, { ctx: { backend, clock, emit: reporter.emit }, io, reporter, ops }, command);
+    const ctx: OpContext = { backend, clock, emit: reporter.emit };
+    if (output.verbose > 0) ctx.trace = true;
+    if (inv.transferTimeoutMs !== undefined) ctx.transferTimeoutMs = inv.transferTimeoutMs;
+    await runWithBackend(backend, inv, savedState, { ctx, io, reporter, ops }, command);
     return EXIT_OK;
   } catch (e) {
     reporter?.close();
     const { reportError } = await import('./render-error.js');
     const { PLAIN_STYLE } = await import('./reporters/style.js');
     const errorStyle = await getStyle().catch(() => PLAIN_STYLE);
-    return reportError(e, io, { json: output.json, verbose: output.verbose, style: errorStyle });
+    return reportError(e, io, { json: output.json, verbose: output.verbose, style: errorStyle, platform: deps.system?.platform ?? process.platform });
   }
 }
 
 /** Restore the simulated flash, run the command, save the flash back (also after a failure), dispose the backend. */
 async function runWithBackend(
   backend: UsbBackend,
-  inv: Invocation,
+  inv: DeviceInvocation,
   savedState: SimStateFile | undefined,
   env: CommandEnv,
   command: (env: CommandEnv) => Promise<void>,

@@ -42,7 +42,7 @@ export function parseInteger(flag: string, text: string, range: IntegerRange): n
     throw usage(flag, text, 'not a number', 'write a decimal number (2048) or a hexadecimal one with 0x (0x800)');
   }
   if (value < range.min || value > range.max) {
-    throw usage(flag, text, `out of range (${range.min}..${range.max})`, undefined);
+    throw usage(flag, text, `out of range (${range.min}..${range.max})`, `give a value from ${range.min} to ${range.max}`);
   }
   return value;
 }
@@ -157,4 +157,12 @@ export function parseTimeScale(text: string): number {
     throw usage('--sim-time-scale', text, 'not a non-negative number', '1 = real device timing, 0.01 = 100 times faster, 0 = no waiting');
   }
   return value;
+}
+
+/** A 16-bit value in hex, with or without 0x, as dfu-suffix reads -v/-p/-d/-S (`0483` = `0x0483`). */
+export function parseHex16(flag: string, text: string): number {
+  if (!/^(0x)?[0-9a-f]{1,4}$/i.test(text)) {
+    throw usage(flag, text, 'not a 16-bit hexadecimal value', 'write 1 to 4 hex digits, with or without 0x, e.g. 0483 or 0xdf11');
+  }
+  return parseInt(text.replace(/^0x/i, ''), 16);
 }

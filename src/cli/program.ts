@@ -1,97 +1,44 @@
 /**
- * The commander program: option names, help texts and examples. It only
- * splits argv into a command name, a positional file and raw option values;
- * schemas.ts turns those into typed requests. Commander never prints or exits
- * here: its output is captured and its errors become DfuFlashError('USAGE').
+ * The commander program: command names, arguments and option groups. It only
+ * splits argv into a command name, positional arguments and raw option
+ * values; the schemas turn those into typed requests. Commander never prints
+ * or exits here: its output is captured and its errors become
+ * DfuFlashError('USAGE').
  */
-import { Command, CommanderError } from 'commander';
+import { Argument, Command, CommanderError } from 'commander';
 import { DfuFlashError } from '../shared/errors.js';
 import type { CommandName } from './invocation.js';
+import { COMMAND_EXAMPLES, PROGRAM_EXAMPLES } from './help-text.js';
+import {
+  addCommon,
+  addConvertOptions,
+  addDownloadExtras,
+  addFormat,
+  addOutput,
+  addSelection,
+  addSimulation,
+  addSuffixFields,
+  addTransfer,
+  addTransferTimeout,
+  SHELLS,
+  SUFFIX_ACTIONS,
+} from './program-options.js';
 
 export interface RawCommand {
   command: CommandName;
-  file?: string | undefined;
+  /** The positional arguments, in order (e.g. ['add', 'fw.bin'] for `suffix add fw.bin`). */
+  args: string[];
   opts: Record<string, unknown>;
 }
 
-const COMMANDS = ['list', 'download', 'upload', 'detach'] as const satisfies readonly CommandName[];
+export const COMMANDS = ['list', 'download', 'upload', 'detach', 'info', 'suffix', 'convert', 'udev-rules', 'doctor', 'completion'] as const satisfies readonly CommandName[];
 
 export type RawParse = RawCommand | { text: string; stream: 'stdout' | 'stderr'; exitCode: number };
 
-const PROGRAM_EXAMPLES = `
-Examples:
-  dfu-flash list
-  dfu-flash download -a 0 -s 0x08000000:leave firmware.bin
-  dfu-flash download -d 0483:df11 firmware.dfu
-  dfu-flash upload -a "Internal Flash" -s 0x08000000:0x4000 dump.bin
-  dfu-flash detach -d 1d50:6018
-  dfu-flash list --simulate stm32f4-sysboot
-
-Exit status: 0 ok, 64 bad usage, 65 bad file, 66 file not found, 69 device not found
-or ambiguous, 73 output exists, 74 USB I/O, 75 busy, 76 protocol, 77 permission or
-driver, 78 image does not fit the device, 79 verify mismatch, 70 internal error.`;
-
-const COMMAND_EXAMPLES: Record<CommandName, string> = {
-  list: `
-Examples:
-  dfu-flash list
-  dfu-flash list -d 0483:df11 --json
-  dfu-flash list --simulate stm32f4-sysboot,blackmagic-runtime`,
-  download: `
-Examples:
-  dfu-flash download -a 0 -s 0x08000000:leave firmware.bin     raw binary at an address (DfuSe)
-  dfu-flash download firmware.dfu                              DfuSe file: addresses come from the file
-  dfu-flash download -d ,0483:df11 -S 3276365B3138 fw.hex      one board among several, DFU mode only
-  dfu-flash download -s 0x08000000:mass-erase:force:leave fw.bin
-  dfu-flash download --simulate stm32f4-sysboot --sim-state flash.json fw.bin`,
-  upload: `
-Examples:
-  dfu-flash upload -a 0 -s 0x08000000:0x4000 dump.bin          16 KiB from 0x08000000
-  dfu-flash upload -a "Internal Flash" -s 0x08000000 all.bin   up to the end of that memory segment
-  dfu-flash upload -Z 65536 --force firmware.bin               plain DFU device, overwrite the file`,
-  detach: `
-Examples:
-  dfu-flash detach                                             the only runtime-mode device
-  dfu-flash detach -d 1d50:6018 -S C2C89BDB`,
-};
-
-/** -v may be repeated: count it. */
-function increase(_value: string, previous: number | undefined): number {
-  return (previous ?? 0) + 1;
-}
-
-function addSelection(cmd: Command): Command {
-  return cmd
-    .option('-d, --device <vid:pid[,vid:pid]>', 'runtime[,DFU-mode] ids in hex; * = any, - = none, ",vid:pid" = DFU mode only')
-    .option('-p, --path <bus-port.port>', 'USB port path, as `list` shows it')
-    .option('-c, --cfg <n>', 'configuration value to match (0 = any)')
-    .option('-i, --intf <n>', 'DFU interface number')
-    .option('-a, --alt <n|name>', 'alt setting number, or its name ("Internal Flash" or the exact interface string)')
-    .option('-S, --serial <serial[,dfuSerial]>', 'serial number in runtime[,DFU] mode')
-    .option('-n, --devnum <n>', 'USB device address');
-}
-
-function addTransfer(cmd: Command): Command {
-  return cmd
-    .option('-t, --transfer-size <bytes>', "override the device's wTransferSize")
-    .option('-s, --dfuse-address <ADDR[:...]>', 'DfuSe address and modifiers: ADDR[:LEN][:leave][:mass-erase][:unprotect][:will-reset][:force]')
-    .option('-R, --reset', 'reset the device after the operation');
-}
-
-function addCommon(cmd: Command): Command {
-  return cmd
-    .option('--simulate <profile[,profile]>', 'use simulated devices instead of USB')
-    .option('--sim-time-scale <x>', 'simulated time factor: 1 = real device timing, 0 = no waiting')
-    .option('--sim-state <file.json>', 'load the simulated flash from this file and save it back afterwards')
-    .option('--json', 'machine-readable output on stdout (NDJSON events and a result line)')
-    .option('-q, --quiet', 'print errors only')
-    .option('-v, --verbose', 'protocol details and stack traces', increase);
-}
-
 /** Build the program; `onCommand` receives the parsed command. */
-function buildProgram(version: string, onCommand: (raw: RawCommand) => void, out: { text: string }): Command {
+export function buildProgram(version: string, onCommand: (raw: RawCommand) => void, out: { text: string }): Command {
   const program = new Command('dfu-flash')
-    .description('USB DFU 1.1 and ST DfuSe flasher (dfu-util compatible options)')
+    .description('USB DFU 1.1 and ST DfuSe flasher (dfu-util compatible options), and firmware file tools')
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addHelpCommand(false)
@@ -108,26 +55,47 @@ function buildProgram(version: string, onCommand: (raw: RawCommand) => void, out
     })
     .addHelpText('after', PROGRAM_EXAMPLES);
 
-  const define = (name: CommandName, description: string, withFile: boolean): Command => {
-    const cmd = program.command(withFile ? `${name} <file>` : name).description(description);
+  const define = (name: CommandName, args: string, description: string): Command => {
+    const cmd = program.command(args === '' ? name : `${name} ${args}`).description(description);
     cmd.addHelpText('after', COMMAND_EXAMPLES[name]);
     return cmd;
   };
+  const action =
+    (command: CommandName) =>
+    (...values: unknown[]): void => {
+      // commander passes the arguments, then the options object, then the command
+      const opts = values[values.length - 2] as Record<string, unknown>;
+      const args = values.slice(0, -2).map((v) => String(v));
+      onCommand({ command, args, opts });
+    };
 
-  addCommon(addSelection(define('list', 'list DFU-capable devices, their alt settings and memory layouts', false))).action(
-    (opts: Record<string, unknown>) => onCommand({ command: 'list', opts }),
-  );
-  addCommon(addTransfer(addSelection(define('download', 'write a firmware file (bin, DfuSe .dfu, Intel HEX, S-record, ELF) to the device', true)))).action(
-    (file: string, opts: Record<string, unknown>) => onCommand({ command: 'download', file, opts }),
-  );
-  addCommon(
-    addTransfer(addSelection(define('upload', "read the device's memory into a file", true)))
+  addCommon(addSelection(define('list', '', 'list DFU-capable devices, their alt settings and memory layouts'))).action(action('list'));
+  addDownloadExtras(
+    addTransferTimeout(addCommon(addTransfer(addSelection(define('download', '<file>', 'write a firmware file (bin, DfuSe .dfu, Intel HEX, S-record, ELF) to the device'))))),
+  ).action(action('download'));
+  addTransferTimeout(
+    addCommon(addTransfer(addSelection(define('upload', '<file>', "read the device's memory into a file"))))
       .option('-Z, --upload-size <bytes>', 'expected upload size (plain DFU: also an upper limit)')
       .option('-f, --force', 'overwrite the output file if it exists'),
-  ).action((file: string, opts: Record<string, unknown>) => onCommand({ command: 'upload', file, opts }));
-  addCommon(addSelection(define('detach', 'send DFU_DETACH to a runtime-mode device so it enters DFU mode', false))).action(
-    (opts: Record<string, unknown>) => onCommand({ command: 'detach', opts }),
+  ).action(action('upload'));
+  addTransferTimeout(addCommon(addSelection(define('detach', '', 'send DFU_DETACH to a runtime-mode device so it enters DFU mode')))).action(action('detach'));
+
+  addOutput(addFormat(define('info', '<file>', 'describe a firmware file: format, segments, start address, DFU suffix, DfuSe targets'))).action(action('info'));
+  const suffix = program
+    .command('suffix')
+    .description("add, check or remove a file's DFU suffix (as dfu-suffix does)")
+    .addArgument(new Argument('<action>', 'add, check or remove').choices(SUFFIX_ACTIONS))
+    .argument('<file>', 'the firmware file');
+  suffix.addHelpText('after', COMMAND_EXAMPLES.suffix);
+  addOutput(addSuffixFields(suffix), false).action(action('suffix'));
+  addOutput(addConvertOptions(define('convert', '<input>', 'convert a firmware file to bin, Intel HEX, S-record or DfuSe .dfu'))).action(action('convert'));
+  addOutput(define('udev-rules', '', 'print udev rules giving the logged-in user access to known DFU devices (Linux)').option('--install', 'write them to /etc/udev/rules.d/70-dfu-flash.rules and reload udev (as root)')).action(
+    action('udev-rules'),
   );
+  addOutput(addSimulation(define('doctor', '', 'check Node, the usb package, udev rules and every DFU device found'))).action(action('doctor'));
+  const completion = program.command('completion').description('print a shell completion script').addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(SHELLS));
+  completion.addHelpText('after', COMMAND_EXAMPLES.completion);
+  completion.action(action('completion'));
   return program;
 }
 

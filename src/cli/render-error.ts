@@ -4,6 +4,7 @@
  * a final result line on stdout.
  */
 import { DfuFlashError } from '../shared/errors.js';
+import { withGuidance } from './error-guidance.js';
 import { exitCodeFor } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { oneLine } from './reporters/format.js';
@@ -47,9 +48,9 @@ export function errorText(error: DfuFlashError, original: unknown, verbose: numb
   return text;
 }
 
-/** Print the error and return the exit status. */
-export function reportError(e: unknown, io: CliIo, o: { json: boolean; verbose: number; style: Style }): number {
-  const error = asDfuFlashError(e);
+/** Print the error (with the platform's guidance) and return the exit status. */
+export function reportError(e: unknown, io: CliIo, o: { json: boolean; verbose: number; style: Style; platform?: NodeJS.Platform | undefined }): number {
+  const error = withGuidance(asDfuFlashError(e), o.platform ?? process.platform);
   const exitCode = exitCodeFor(error);
   io.stderr.write(errorText(error, e, o.verbose, o.style));
   if (o.json) io.stdout.write(toJsonLine(errorJson(error, exitCode)) + '\n');

@@ -7,34 +7,18 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDfuseAddress } from '../dfu/dfuse-address.js';
-import { DfuFlashError, type ErrorCode } from '../shared/errors.js';
+import { DfuFlashError } from '../shared/errors.js';
 import type { DeviceSelector } from '../ops/types.js';
-import type { Invocation, OutputOptions, SimOptions } from './invocation.js';
+import type { Invocation, SimOptions } from './invocation.js';
+import { check, integer, output, parsed, simulation, toOutput } from './schema-helpers.js';
 import {
   parseAlt,
   parseDeviceIds,
-  parseInteger,
   parsePortPath,
-  parseProfiles,
   parseSerials,
-  parseTimeScale,
 } from './parse-values.js';
 import type { RawCommand } from './program.js';
-
-/** A string option parsed by `parse`; its DfuFlashError becomes a zod issue carrying code and hint. */
-function parsed<T>(parse: (text: string) => T) {
-  return z.string().transform((text, ctx): T => {
-    try {
-      return parse(text);
-    } catch (e) {
-      if (!(e instanceof DfuFlashError)) throw e;
-      ctx.addIssue({ code: 'custom', message: e.message, params: { code: e.code, hint: e.hint, details: e.details } });
-      return z.NEVER;
-    }
-  });
-}
-
-const integer = (flag: string, min: number, max: number) => parsed((s) => parseInteger(flag, s, { min, max }));
+import { toToolInvocation } from './schemas-tools.js';
 
 const selection = {
   device: parsed(parseDeviceIds).optional(),
@@ -47,12 +31,13 @@ const selection = {
 };
 
 const common = {
-  simulate: parsed(parseProfiles).optional(),
-  simTimeScale: parsed(parseTimeScale).optional(),
+  ...simulation,
   simState: z.string().min(1, '--sim-state needs a file name').optional(),
-  json: z.boolean().optional(),
-  quiet: z.boolean().optional(),
-  verbose: z.number().int().min(0).default(0),
+  ...output,
+};
+
+const timeout = {
+  transferTimeout: integer('--transfer-timeout', 1, 3_600_000).optional(),
 };
 
 const transfer = {
@@ -64,18 +49,32 @@ const transfer = {
 const file = z.string().min(1, 'the file name is empty');
 
 export const listSchema = z.object({ ...selection, ...common }).strict();
-export const downloadSchema = z.object({ ...selection, ...common, ...transfer, file }).strict();
+export const downloadSchema = z
+  .object({
+    ...selection,
+    ...common,
+    ...transfer,
+    ...timeout,
+    file,
+    verify: z.boolean().optional(),
+    skipUnchanged: z.boolean().optional(),
+    dryRun: z.boolean().optional(),
+    format: z.enum(['auto', 'bin', 'ihex', 'srec', 'elf', 'dfuse']).optional(),
+    ignoreSuffix: z.boolean().optional(),
+  })
+  .strict();
 export const uploadSchema = z
   .object({
     ...selection,
     ...common,
     ...transfer,
+    ...timeout,
     file,
     uploadSize: integer('-Z/--upload-size', 1, 0xffffffff).optional(),
     force: z.boolean().optional(),
   })
   .strict();
-export const detachSchema = z.object({ ...selection, ...common }).strict();
+export const detachSchema = z.object({ ...selection, ...common, ...timeout }).strict();
 
 type SelectionValues = z.output<z.ZodObject<typeof selection>>;
 type CommonValues = z.output<z.ZodObject<typeof common>>;
@@ -94,11 +93,7 @@ function toSelector(v: SelectionValues): DeviceSelector {
   return s;
 }
 
-function toOutput(v: CommonValues): OutputOptions {
-  return { json: v.json === true, quiet: v.quiet === true, verbose: v.verbose };
-}
-
-function toSim(v: CommonValues, cwd: string): SimOptions | undefined {
+function toSim(v: Partial<CommonValues>, cwd: string): SimOptions | undefined {
   if (v.simulate === undefined) {
     const stray = v.simState !== undefined ? '--sim-state' : v.simTimeScale !== undefined ? '--sim-time-scale' : undefined;
     if (stray !== undefined) {
@@ -111,27 +106,10 @@ function toSim(v: CommonValues, cwd: string): SimOptions | undefined {
   return sim;
 }
 
-/** The first zod issue as a DfuFlashError. */
-function issueToError(error: z.ZodError): DfuFlashError {
-  const issue = error.issues[0];
-  if (issue === undefined) return new DfuFlashError('USAGE', 'invalid command line');
-  const params = issue.code === 'custom' ? (issue.params as { code?: ErrorCode; hint?: string; details?: Record<string, unknown> } | undefined) : undefined;
-  if (params?.code !== undefined) {
-    return new DfuFlashError(params.code, issue.message, { hint: params.hint, details: params.details ?? {} });
-  }
-  const where = issue.path.length > 0 ? `option ${String(issue.path[0])}: ` : '';
-  return new DfuFlashError('USAGE', `invalid command line: ${where}${issue.message}`, { hint: 'run "dfu-flash --help" for the options' });
-}
-
-function check<T>(schema: z.ZodType<T>, input: unknown): T {
-  const r = schema.safeParse(input);
-  if (!r.success) throw issueToError(r.error);
-  return r.data;
-}
-
 /** Validate a parsed command line and build its typed invocation. */
 export function toInvocation(raw: RawCommand, cwd: string): Invocation {
-  const input = raw.file === undefined ? raw.opts : { ...raw.opts, file: raw.file };
+  const file = raw.args[0];
+  const input = file === undefined ? raw.opts : { ...raw.opts, file };
   switch (raw.command) {
     case 'list': {
       const v = check(listSchema, input);
@@ -145,8 +123,13 @@ export function toInvocation(raw: RawCommand, cwd: string): Invocation {
         ...(v.dfuseAddress !== undefined ? { dfuse: v.dfuseAddress } : {}),
         ...(v.transferSize !== undefined ? { transferSize: v.transferSize } : {}),
         reset: v.reset === true,
+        ...(v.verify === true ? { verify: true } : {}),
+        ...(v.skipUnchanged === true ? { skipUnchanged: true } : {}),
+        ...(v.dryRun === true ? { dryRun: true } : {}),
+        ...(v.format !== undefined && v.format !== 'auto' ? { format: v.format } : {}),
+        ...(v.ignoreSuffix === true ? { ignoreSuffix: true } : {}),
       };
-      return withSim({ command: 'download', request, output: toOutput(v) }, toSim(v, cwd));
+      return withTimeout(withSim({ command: 'download', request, output: toOutput(v) }, toSim(v, cwd)), v.transferTimeout);
     }
     case 'upload': {
       const v = check(uploadSchema, input);
@@ -159,15 +142,21 @@ export function toInvocation(raw: RawCommand, cwd: string): Invocation {
         force: v.force === true,
         reset: v.reset === true,
       };
-      return withSim({ command: 'upload', request, output: toOutput(v) }, toSim(v, cwd));
+      return withTimeout(withSim({ command: 'upload', request, output: toOutput(v) }, toSim(v, cwd)), v.transferTimeout);
     }
     case 'detach': {
       const v = check(detachSchema, input);
-      return withSim({ command: 'detach', request: { selector: toSelector(v) }, output: toOutput(v) }, toSim(v, cwd));
+      return withTimeout(withSim({ command: 'detach', request: { selector: toSelector(v) }, output: toOutput(v) }, toSim(v, cwd)), v.transferTimeout);
     }
+    default:
+      return toToolInvocation(raw, cwd, (v) => toSim(v, cwd));
   }
 }
 
-function withSim<T extends Invocation>(inv: T, sim: SimOptions | undefined): T {
+export function withSim<T extends Invocation>(inv: T, sim: SimOptions | undefined): T {
   return sim === undefined ? inv : { ...inv, sim };
+}
+
+function withTimeout<T extends Invocation>(inv: T, ms: number | undefined): T {
+  return ms === undefined ? inv : { ...inv, transferTimeoutMs: ms };
 }

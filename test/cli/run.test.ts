@@ -97,12 +97,14 @@ describe('download', () => {
         hint: 'add a udev rule: SUBSYSTEMS=="usb", ATTRS{idVendor}=="0483", ATTRS{idProduct}=="df11", TAG+="uaccess"',
         details: { vendorId: 0x0483 },
       });
-      const code = await run(['download', 'fw.bin'], io, { ops: fakeOps({ fail }), createBackend: factory.createBackend });
+      // On Linux the hint also points at the rules installer (error-guidance.test.ts covers each platform).
+      const code = await run(['download', 'fw.bin'], io, { ops: fakeOps({ fail }), createBackend: factory.createBackend, system: { platform: 'linux' } });
       assert.equal(code, 77);
       assert.equal(
         io.err(),
         'dfu-flash: error: cannot open 0483:df11 at 1-1: permission denied\n' +
-          '  hint: add a udev rule: SUBSYSTEMS=="usb", ATTRS{idVendor}=="0483", ATTRS{idProduct}=="df11", TAG+="uaccess"\n',
+          '  hint: add a udev rule: SUBSYSTEMS=="usb", ATTRS{idVendor}=="0483", ATTRS{idProduct}=="df11", TAG+="uaccess"; ' +
+          'to allow every known DFU device at once: sudo dfu-flash udev-rules --install, then replug the device\n',
       );
       assert.equal((factory.backends[0] as RecordingBackend).disposed, 1);
     }));

@@ -26,6 +26,8 @@ export interface ReporterOptions {
   output: OutputOptions;
   clock: Clock;
   style: Style;
+  /** false: plain progress lines even on a terminal (commands without transfers, e.g. list: no cli-progress to load). */
+  bars?: boolean | undefined;
 }
 
 /** Progress bars only on a real terminal. */
@@ -38,7 +40,7 @@ export async function createReporter(o: ReporterOptions): Promise<Reporter> {
   let line: LineSink = (s) => void io.stderr.write(s);
   let progress: ProgressSink | undefined;
   if (!output.json && !output.quiet) {
-    if (wantsBars(io)) {
+    if (wantsBars(io) && o.bars !== false) {
       const { TtyProgress } = await import('./tty-progress.js');
       const stream = { write: (s: string) => io.stderr.write(s), isTTY: true as const, columns: io.stderrColumns };
       const tty = new TtyProgress(stream, clock, style);
@@ -55,8 +57,10 @@ export async function createReporter(o: ReporterOptions): Promise<Reporter> {
     closed = true;
     progress?.close();
   };
+  let plannedSectors: number | undefined;
   const emit = (e: FlashEvent): void => {
     if (output.json) io.stdout.write(toJsonLine(eventJson(e)) + '\n');
+    if (e.type === 'plan-ready' && e.plan.protocol === 'dfuse' && !e.plan.massErase) plannedSectors = (plannedSectors ?? 0) + e.plan.erase.length;
     if (e.type === 'warning') {
       if (output.quiet) return;
       line(`dfu-flash: ${style.warning('warning:')} ${oneLine(e.message)}\n`);
@@ -73,7 +77,7 @@ export async function createReporter(o: ReporterOptions): Promise<Reporter> {
     result(r: OperationResult): void {
       close();
       if (output.json) io.stdout.write(toJsonLine(resultJson(r)) + '\n');
-      else if (!output.quiet) io.stderr.write(summaryLine(r, io.cwd) + '\n');
+      else if (!output.quiet) io.stderr.write(summaryLine(r, io.cwd, { plannedSectors }) + '\n');
     },
   };
 }

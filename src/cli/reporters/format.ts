@@ -50,15 +50,30 @@ export function displayPath(file: string, cwd: string): string {
   return r !== '' && !r.startsWith('..') && !isAbsolute(r) ? r : file;
 }
 
+/** What the reporter saw of the run, for the summary: the sectors the plans would erase. */
+export interface SummaryContext {
+  plannedSectors?: number | undefined;
+}
+
+/** '; skipped 3 of 8 sectors (49152 bytes) already up to date'. */
+function skippedText(skipped: { sectors: number; bytes: number }, planned: number | undefined): string {
+  const of = planned === undefined ? '' : ` of ${planned}`;
+  const unit = (planned ?? skipped.sectors) === 1 ? 'sector' : 'sectors';
+  return `; skipped ${skipped.sectors}${of} ${unit} (${skipped.bytes} bytes) already up to date`;
+}
+
 /** One sentence for stderr, e.g. 'Downloaded 102400 bytes to 0483:df11 (1-1) alt 0 in 6.12 s; device left DFU mode'. */
-export function summaryLine(r: OperationResult, cwd: string): string {
+export function summaryLine(r: OperationResult, cwd: string, context: SummaryContext = {}): string {
   const device = formatDevice(r.device);
   const alt = `alt ${r.device.alternateSetting}`;
   const time = formatSeconds(r.elapsedMs);
   let s: string;
   switch (r.operation) {
     case 'download':
+      if (r.plan !== undefined) return `Dry run: planned a download of ${r.bytes} bytes to ${device} ${alt}; nothing was sent to the device`;
       s = `Downloaded ${r.bytes} bytes to ${device} ${alt} in ${time}`;
+      if (r.verified === true) s += ', verified';
+      if (r.skipped !== undefined) s += skippedText(r.skipped, context.plannedSectors);
       break;
     case 'upload': {
       const to = r.file === undefined ? '' : ` to ${displayPath(r.file, cwd)}`;

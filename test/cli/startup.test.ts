@@ -1,0 +1,91 @@
+/**
+ * Start-up stays lazy: the real executable, with a module-resolution hook
+ * that logs every module loaded (and, where asked, stderr made to look like
+ * a terminal). `list` never loads cli-progress; the file tools never load
+ * the USB backend or the simulator.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FORMATS, ROOT } from './tmp-dir.js';
+
+const BIN = join(ROOT, 'bin', 'dfu-flash');
+
+/** Run bin/dfu-flash with a hook that logs every resolved module; `tty` makes stderr look like a terminal. */
+async function loaded(args: string[], tty: boolean): Promise<{ urls: string[]; status: number | null; stdout: string; stderr: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'dfu-flash-startup-'));
+  try {
+    const log = join(dir, 'loaded.txt');
+    await writeFile(log, '');
+    const hooks =
+      `import { appendFileSync } from 'node:fs';\n` +
+      `export async function resolve(specifier, context, next) {\n` +
+      `  const r = await next(specifier, context);\n` +
+      `  appendFileSync(${JSON.stringify(log)}, r.url + '\\n');\n` +
+      `  return r;\n` +
+      `}\n`;
+    const fakeTty = tty ? `Object.defineProperty(process.stderr, 'isTTY', { value: true });\nObject.defineProperty(process.stderr, 'columns', { value: 100 });\n` : '';
+    const register = join(dir, 'register.mjs');
+    await writeFile(register, `import { register } from 'node:module';\n${fakeTty}register(${JSON.stringify('data:text/javascript,' + encodeURIComponent(hooks))});\n`);
+    const r = spawnSync(process.execPath, ['--import', register, BIN, ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', TERM: 'xterm' },
+      timeout: 30000,
+    });
+    const urls = (await readFile(log, 'utf8')).split('\n').filter((l) => l !== '');
+    return { urls, status: r.status, stdout: r.stdout, stderr: r.stderr };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const MODULES = {
+  cliProgress: /\/node_modules\/cli-progress\//,
+  usb: /\/node_modules\/usb\//,
+  usbBackend: /\/dist\/src\/transport\/usb\//,
+  sim: /\/dist\/src\/sim\//,
+  zod: /\/node_modules\/zod\//,
+  chalk: /\/node_modules\/chalk\//,
+};
+
+function none(urls: string[], ...which: (keyof typeof MODULES)[]): void {
+  for (const w of which) assert.deepEqual(urls.filter((u) => MODULES[w].test(u)), [], w);
+}
+
+describe('what each command loads', () => {
+  test('control: a download on a (fake) terminal does load cli-progress', async () => {
+    const r = await loaded(['download', '--simulate', 'stm32f4-sysboot', '--sim-time-scale', '0', '--dry-run', '-a', '0', '-s', '0x08000000', join(FORMATS, 'pattern-100.bin')], true);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.urls.some((u) => MODULES.cliProgress.test(u)), 'the fake terminal works');
+  });
+
+  test('list --simulate on a terminal: no cli-progress, no libusb', async () => {
+    const r = await loaded(['list', '--simulate', 'stm32f4-sysboot'], true);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^VID:PID/);
+    none(r.urls, 'cliProgress', 'usb', 'usbBackend');
+  });
+
+  test('--version: none of the heavy modules', async () => {
+    const r = await loaded(['--version'], true);
+    assert.equal(r.status, 0);
+    none(r.urls, 'cliProgress', 'usb', 'usbBackend', 'sim', 'zod', 'chalk');
+  });
+
+  for (const args of [
+    ['info', join(FORMATS, 'pattern-100_s3.srec')],
+    ['convert', join(FORMATS, 'pattern-100_s3.srec'), '-o', 'out.bin'],
+    ['suffix', 'check', join(FORMATS, 'pattern-100.bin')],
+    ['udev-rules'],
+  ]) {
+    test(`${args[0]}: no libusb, no simulator, no progress bars`, async () => {
+      const r = await loaded(args, true);
+      assert.ok(r.status === 0 || r.status === 65, r.stderr);
+      none(r.urls, 'cliProgress', 'usb', 'usbBackend', 'sim');
+    });
+  }
+});
