@@ -5,13 +5,13 @@
  */
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/cli/main.js';
 import { memoryIo, type MemoryIo } from './helpers.js';
 
-const FIXTURE = '/work/shared/fixtures/real/bin/jsc4-stm32f407-blink.bin';
+
 
 /** Run, and skip the test when the use case is not there yet. */
 async function runOrSkip(t: TestContext, argv: string[], io: MemoryIo): Promise<number | undefined> {
@@ -51,7 +51,10 @@ describe('with simulated devices', () => {
   test('download then upload in two runs with --sim-state reads back the firmware', async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'dfu-flash-smoke-'));
     try {
-      const firmware = await readFile(FIXTURE);
+      // 2840 deterministic bytes (the size of a small blink build): no dependency on ../shared
+      const firmware = Buffer.from(Array.from({ length: 2840 }, (_, i) => (i * 151 + 7) & 0xff));
+      const FIXTURE = join(dir, 'blink.bin');
+      await writeFile(FIXTURE, firmware);
       const sim = ['--simulate', 'stm32f4-sysboot', '--sim-time-scale', '0', '--sim-state', 'flash.json'];
       const dl = memoryIo({ cwd: dir });
       const code = await runOrSkip(t, ['download', ...sim, '-a', '0', '-s', '0x08000000:leave', FIXTURE], dl);

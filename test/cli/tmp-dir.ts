@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 /** Repository root (dist/test/cli/ → ../../../). */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const FORMATS = join(ROOT, 'fixtures', 'formats');
-export const REAL = '/work/shared/fixtures/real';
+/** ../shared beside the repository (as in CI and on the developers' machines). */
+export const REAL = join(ROOT, '..', 'shared', 'fixtures', 'real');
 export const GENERATED = join(REAL, 'generated');
 /** Real fixtures are shared, read-only material; tests that need them skip with a message when absent. */
 export const HAVE_REAL = existsSync(join(REAL, 'MANIFEST.md'));
