@@ -6,9 +6,9 @@
 import { DfuState, DfuStatus } from './constants.js';
 import { DfuFlashError } from '../shared/errors.js';
 import { getStatusSettled, pollDelay } from './poll.js';
-import { PhaseTracker, inPhase, statusError, type DfuSession } from './session.js';
+import { PhaseTracker, inSessionPhase, statusError, type DfuSession } from './session.js';
 import { describeState } from './status.js';
-import { looksGone } from './gone.js';
+import { looksGone, probeGone } from './gone.js';
 
 /** How a download ended. */
 export type ManifestOutcome =
@@ -30,7 +30,7 @@ export async function dfu11Download(session: DfuSession, data: Uint8Array): Prom
   for (let offset = 0; offset < data.length; offset += transferSize) {
     const chunk = data.subarray(offset, Math.min(data.length, offset + transferSize));
     const what = `download of block ${block} (byte offset ${offset})`;
-    await inPhase('download', undefined, what, async () => {
+    await inSessionPhase(session, 'download', undefined, what, async () => {
       await req.dnload(block & 0xffff, chunk);
       const reply = await getStatusSettled(session, { deadlineMs: BLOCK_DEADLINE_MS, what });
       if (reply.status !== DfuStatus.OK) throw statusError('download', what, reply);
@@ -56,8 +56,14 @@ export async function dfu11Manifest(session: DfuSession, blockNum: number): Prom
   const { req, functional, clock } = session;
   const leavingExpected = functional.willDetach || !functional.manifestationTolerant;
   const tracker = new PhaseTracker(session, 'manifest', 0);
-  const left = (e: unknown): ManifestOutcome => {
+  const left = async (e: unknown): Promise<ManifestOutcome> => {
     if (!looksGone(e)) throw e;
+    // a stall or a timeout is also what a device that is still there and refused looks like: ask once more
+    const probe = await probeGone(session, e);
+    if (probe !== 'gone') {
+      if (probe !== 'stalled' && (probe.state === DfuState.dfuERROR || probe.status !== DfuStatus.OK)) throw statusError('manifest', 'manifestation', probe);
+      throw e;
+    }
     session.emit({ type: 'debug', message: `device left the bus during manifestation (${(e as Error).message})` });
     if (!leavingExpected) {
       session.emit({
@@ -71,7 +77,7 @@ export async function dfu11Manifest(session: DfuSession, blockNum: number): Prom
   try {
     await req.dnload(blockNum, new Uint8Array(0));
   } catch (e) {
-    return left(e);
+    return await left(e);
   }
   const start = clock.now();
   for (;;) {
@@ -79,7 +85,7 @@ export async function dfu11Manifest(session: DfuSession, blockNum: number): Prom
     try {
       reply = await req.getStatus();
     } catch (e) {
-      return left(e);
+      return await left(e);
     }
     if (reply.state === DfuState.dfuERROR || reply.status !== DfuStatus.OK) throw statusError('manifest', 'manifestation', reply);
     switch (reply.state) {
@@ -100,8 +106,10 @@ export async function dfu11Manifest(session: DfuSession, blockNum: number): Prom
       case DfuState.dfuDNBUSY: {
         const delay = pollDelay(session, reply);
         if (clock.now() - start + delay > MANIFEST_DEADLINE_MS) {
-          throw new DfuFlashError('TIMEOUT', `manifestation did not finish within ${MANIFEST_DEADLINE_MS} ms`, {
+          const waited = Math.round(clock.now() - start);
+          throw new DfuFlashError('TIMEOUT', `manifestation: device still ${describeState(reply.state)} after ${waited} ms (deadline ${MANIFEST_DEADLINE_MS} ms)`, {
             hint: 'replug the device; its firmware may or may not have been installed',
+            details: { phase: 'manifest', state: reply.state },
           });
         }
         await clock.sleep(delay);
@@ -132,7 +140,7 @@ export async function dfu11Upload(session: DfuSession, options: { maxBytes?: num
       await req.abort();
       break;
     }
-    const bytes = await inPhase('upload', undefined, `upload of block ${block}`, () => req.upload(block & 0xffff, want));
+    const bytes = await inSessionPhase(session, 'upload', undefined, `upload of block ${block} (byte offset ${got})`, () => req.upload(block & 0xffff, want));
     parts.push(bytes);
     got += bytes.length;
     tracker.add(bytes.length);

@@ -13,9 +13,9 @@ import {
 } from './constants.js';
 import { DfuFlashError, hex32, isDfuFlashError } from '../shared/errors.js';
 import { getStatusSettled, pollDelay, pollWhileBusy } from './poll.js';
-import { PhaseTracker, inPhase, statusError, type DfuSession } from './session.js';
+import { PhaseTracker, inPhase, inSessionPhase, statusError, type DfuSession } from './session.js';
 import { describeState, describeStatus } from './status.js';
-import { looksGone } from './gone.js';
+import { looksGone, probeGone } from './gone.js';
 import { concat } from './dfu11.js';
 import type { Phase } from './events.js';
 import type { DownloadPlan } from './plan-types.js';
@@ -23,6 +23,8 @@ import type { DownloadPlan } from './plan-types.js';
 const COMMAND_DEADLINE_MS = 20_000;
 const MASS_ERASE_DEADLINE_MS = 60_000;
 const BLOCK_DEADLINE_MS = 10_000;
+/** After a leave request: the device is on its way to its application. */
+const MANIFEST_STATES: ReadonlySet<number> = new Set([DfuState.dfuMANIFEST_SYNC, DfuState.dfuMANIFEST, DfuState.dfuMANIFEST_WAIT_RESET]);
 /** Highest block count after one SET_ADDRESS: wBlockNum is 16 bits and starts at 2. */
 const MAX_BLOCKS_PER_ADDRESS = 0xffff - DFUSE_FIRST_DATA_BLOCK + 1;
 
@@ -34,6 +36,8 @@ function commandBytes(cmd: number, address?: number): Uint8Array {
 
 interface CommandOptions {
   phase: Phase;
+  /** Words after the command name in messages, e.g. 'for the upload'. */
+  label?: string;
   deadlineMs?: number;
   minTotalMs?: number;
   /** With the stuckBusyRecovery quirk (STM32H7): unstick a wedged command with the CLRSTATUS pair and send it once more. */
@@ -82,10 +86,11 @@ export async function dfuseCommand(
   address: number | undefined,
   options: CommandOptions,
 ): Promise<void> {
-  const what = address === undefined ? name : `${name} ${hex32(address)}`;
+  const label = options.label === undefined ? '' : ` (${options.label})`;
+  const what = (address === undefined ? name : `${name} ${hex32(address)}`) + label;
   const recover = options.recoverStuck === true && session.quirks.stuckBusyRecovery;
   const run = () => runCommand(session, what, cmd, address, recover ? { ...options, deadlineMs: session.quirks.stuckBusyMs } : options);
-  await inPhase(options.phase, address, name, async () => {
+  await inSessionPhase(session, options.phase, address, name + label, async () => {
     try {
       await run();
     } catch (e) {
@@ -122,7 +127,7 @@ async function runCommand(session: DfuSession, what: string, cmd: number, addres
 }
 
 export function dfuseSetAddress(session: DfuSession, address: number, phase: Phase): Promise<void> {
-  return dfuseCommand(session, 'SET_ADDRESS', DFUSE_CMD_SET_ADDRESS, address, { phase });
+  return dfuseCommand(session, 'SET_ADDRESS', DFUSE_CMD_SET_ADDRESS, address, phase === 'erase' ? { phase } : { phase, label: `for the ${phase}` });
 }
 
 export function dfuseErasePage(session: DfuSession, address: number): Promise<void> {
@@ -143,7 +148,7 @@ export function dfuseMassErase(session: DfuSession): Promise<void> {
  */
 export async function dfuseReadUnprotect(session: DfuSession): Promise<void> {
   const tracker = new PhaseTracker(session, 'erase', 0, 'unprotect');
-  await inPhase('erase', undefined, 'READ_UNPROTECT', async () => {
+  await inSessionPhase(session, 'erase', undefined, 'READ_UNPROTECT', async () => {
     await session.req.dnload(0, Uint8Array.of(DFUSE_CMD_READ_UNPROTECT));
     try {
       const reply = await session.req.getStatus();
@@ -157,7 +162,7 @@ export async function dfuseReadUnprotect(session: DfuSession): Promise<void> {
 
 async function writeBlock(session: DfuSession, blockNum: number, data: Uint8Array, address: number): Promise<void> {
   const what = `download of ${data.length} bytes`;
-  await inPhase('download', address, what, async () => {
+  await inSessionPhase(session, 'download', address, what, async () => {
     await session.req.dnload(blockNum, data);
     const reply = await getStatusSettled(session, { deadlineMs: BLOCK_DEADLINE_MS, what: `${what} at ${hex32(address)}` });
     if (reply.status !== DfuStatus.OK) throw statusError('download', what, reply, address);
@@ -169,8 +174,15 @@ async function writeBlock(session: DfuSession, blockNum: number, data: Uint8Arra
   });
 }
 
+/**
+ * How a plan's writes ended: 'idle' = back in dfuIDLE (after the final ABORT,
+ * or left in dfuDNLOAD-IDLE with will-reset); 'reset' = will-reset, and the
+ * device left the bus after accepting the last block, as it said it would.
+ */
+export type PlanEnd = 'idle' | 'reset';
+
 /** Execute the erase and write steps of a DfuSe plan (not the leave: see dfuseLeave). */
-export async function executeDfusePlan(session: DfuSession, plan: DownloadPlan): Promise<void> {
+export async function executeDfusePlan(session: DfuSession, plan: DownloadPlan): Promise<PlanEnd> {
   const xfer = plan.transferSize;
   if (plan.massErase) {
     const t = new PhaseTracker(session, 'erase', 0, 'mass erase');
@@ -185,24 +197,35 @@ export async function executeDfusePlan(session: DfuSession, plan: DownloadPlan):
     t.end();
   }
   const t = new PhaseTracker(session, 'download', plan.totals.writeBytes);
-  for (const run of plan.writes) {
+  let lastAddress: number | undefined;
+  for (const [runIndex, run] of plan.writes.entries()) {
     for (let offset = 0; offset < run.data.length; offset += xfer) {
       const blockIndex = offset / xfer;
       const address = run.address + offset;
       const chunk = run.data.subarray(offset, Math.min(run.data.length, offset + xfer));
-      if (!session.quirks.blockAddressing) {
-        await dfuseSetAddress(session, address, 'download');
-        await writeBlock(session, DFUSE_FIRST_DATA_BLOCK, chunk, address);
-      } else {
-        const inWindow = blockIndex % MAX_BLOCKS_PER_ADDRESS;
-        if (inWindow === 0) await dfuseSetAddress(session, address, 'download');
+      const lastBlock = runIndex === plan.writes.length - 1 && offset + xfer >= run.data.length;
+      // without block addressing (quirk), every block is block 2 after its own SET_ADDRESS
+      const inWindow = session.quirks.blockAddressing ? blockIndex % MAX_BLOCKS_PER_ADDRESS : 0;
+      if (inWindow === 0) await dfuseSetAddress(session, address, 'download');
+      try {
         await writeBlock(session, DFUSE_FIRST_DATA_BLOCK + inWindow, chunk, address);
+      } catch (e) {
+        // will-reset (option bytes): the chip resets once it has the last block; only a device really gone counts
+        if (!(plan.willReset && lastBlock && looksGone(e) && (await probeGone(session, e)) === 'gone')) throw e;
+        session.emit({ type: 'debug', message: `will-reset: the device left the bus after the last block (${(e as Error).message})` });
+        t.add(chunk.length);
+        t.end();
+        return 'reset';
       }
+      lastAddress = address;
       t.add(chunk.length);
     }
   }
   t.end();
-  if (!plan.willReset) await session.req.abort();
+  if (!plan.willReset) {
+    await inSessionPhase(session, 'download', lastAddress, 'ending the download (DFU_ABORT)', () => session.req.abort());
+  }
+  return 'idle';
 }
 
 /**
@@ -219,6 +242,11 @@ export async function dfuseLeave(session: DfuSession, address: number | undefine
     t.end();
     return 'left-bus';
   }
+  return inPhase('leave', address, 'leave', () => leaveRequest(session, address, t));
+}
+
+/** The zero-length DNLOAD of a leave and what follows it. */
+async function leaveRequest(session: DfuSession, address: number | undefined, t: PhaseTracker): Promise<'left-bus' | 'manifest'> {
   try {
     await session.req.dnload(DFUSE_FIRST_DATA_BLOCK, new Uint8Array(0));
     const reply = await session.req.getStatus();
@@ -232,6 +260,18 @@ export async function dfuseLeave(session: DfuSession, address: number | undefine
     return 'manifest';
   } catch (e) {
     if (!looksGone(e)) throw e;
+    // a stall or a timeout may also be a device that is still there and refused: ask once more
+    const probe = await probeGone(session, e);
+    if (probe !== 'gone') {
+      if (probe !== 'stalled' && (probe.state === DfuState.dfuERROR || probe.status !== DfuStatus.OK)) throw statusError('leave', 'leave', probe, address);
+      if (probe !== 'stalled' && MANIFEST_STATES.has(probe.state)) {
+        // the request was lost, but the device is on its way out all the same
+        session.emit({ type: 'debug', message: `leave: ${(e as Error).message}; the device then answered ${describeState(probe.state)}` });
+        t.end();
+        return 'manifest';
+      }
+      throw e;
+    }
     session.emit({ type: 'debug', message: `leave: device left the bus (${(e as Error).message})` });
     t.end();
     return 'left-bus';
@@ -275,19 +315,22 @@ export async function dfuseRead(
     const inWindow = session.quirks.blockAddressing ? blockIndex % MAX_BLOCKS_PER_ADDRESS : 0;
     const at = address + got;
     if (inWindow === 0) {
-      if (blockIndex > 0) await session.req.abort(); // dfuUPLOAD-IDLE → dfuIDLE: SET_ADDRESS is a DNLOAD
+      // dfuUPLOAD-IDLE → dfuIDLE: SET_ADDRESS is a DNLOAD
+      if (blockIndex > 0) await inSessionPhase(session, phase, at, `DFU_ABORT before the ${phase} read`, () => session.req.abort());
       await dfuseSetAddress(session, at, phase);
-      await session.req.abort(); // dfuDNLOAD-IDLE → dfuIDLE; UPLOAD is only legal from dfuIDLE / dfuUPLOAD-IDLE
+      // dfuDNLOAD-IDLE → dfuIDLE; UPLOAD is only legal from dfuIDLE / dfuUPLOAD-IDLE
+      await inSessionPhase(session, phase, at, `DFU_ABORT before the ${phase} read`, () => session.req.abort());
     }
     const want = Math.min(xfer, length - got);
-    const bytes = await inPhase(phase, at, `upload of ${want} bytes`, () => session.req.upload(DFUSE_FIRST_DATA_BLOCK + inWindow, want));
+    const what = phase === 'upload' ? `upload of ${want} bytes` : `${phase} read of ${want} bytes`;
+    const bytes = await inSessionPhase(session, phase, at, what, () => session.req.upload(DFUSE_FIRST_DATA_BLOCK + inWindow, want));
     parts.push(bytes);
     got += bytes.length;
     onBytes(bytes.length);
     blockIndex++;
     if (bytes.length < want) break;
   }
-  await session.req.abort();
+  await inSessionPhase(session, phase, address + got, `DFU_ABORT after the ${phase} read`, () => session.req.abort());
   return concat(parts, got);
 }
 

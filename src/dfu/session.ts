@@ -5,7 +5,7 @@ import type { Emit, Phase } from './events.js';
 import type { DfuRequests } from './requests.js';
 import type { Quirks } from './quirks.js';
 import { DfuFlashError, hex32, isDfuFlashError } from '../shared/errors.js';
-import { describeState, describeStatus, statusHint, type DfuStatusReply } from './status.js';
+import { describeState, describeStatus, stateName, statusHint, type DfuStatusReply } from './status.js';
 
 export interface DfuSession {
   req: DfuRequests;
@@ -45,6 +45,36 @@ export async function inPhase<T>(phase: Phase, address: number | undefined, what
     }
     throw e;
   }
+}
+
+/**
+ * Run `fn`; when a request is stalled, ask the device why (one GETSTATUS: a
+ * stalled DFU request leaves it in dfuERROR with a status) and put the answer
+ * in the error, with the status's hint. The code stays STALL. If the
+ * GETSTATUS fails too, the original error is thrown unchanged.
+ */
+export async function withStallStatus<T>(session: Pick<DfuSession, 'req'>, phase: Phase, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (!isDfuFlashError(e, 'STALL') || e.details['status'] !== undefined) throw e;
+    let reply: DfuStatusReply;
+    try {
+      reply = await session.req.getStatus();
+    } catch {
+      throw e;
+    }
+    throw new DfuFlashError('STALL', `${e.message}; the device then reports ${describeStatus(reply.status)}, state ${stateName(reply.state)}`, {
+      hint: statusHint(reply.status, phase) ?? e.hint,
+      cause: e,
+      details: { ...e.details, state: reply.state, status: reply.status },
+    });
+  }
+}
+
+/** inPhase, with the device's status added to a stalled request (withStallStatus). */
+export function inSessionPhase<T>(session: Pick<DfuSession, 'req'>, phase: Phase, address: number | undefined, what: string, fn: () => Promise<T>): Promise<T> {
+  return inPhase(phase, address, what, () => withStallStatus(session, phase, fn));
 }
 
 /** Tracks one phase: start, cumulative progress, end with elapsed time. */

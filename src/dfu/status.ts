@@ -58,8 +58,8 @@ export function statusHint(status: number, phase: string): string | undefined {
   switch (status) {
     case DfuStatus.errVENDOR:
       return phase === 'upload' || phase === 'verify'
-        ? 'read-out protection is probably active: lifting it (-s :unprotect:force) erases the whole flash'
-        : 'the device refused with a vendor error; on STM32 this usually means read-out or write protection is active (-s :unprotect:force lifts it and erases the flash)';
+        ? 'read-out protection is probably active, so the memory cannot be read; lifting it with -s :unprotect:force (DfuSe command mode, no file) makes the chip erase its whole flash, then flash the firmware again'
+        : 'the device refused with a vendor error; on STM32 this usually means read-out or write protection is active: lifting read-out protection with -s :unprotect:force (no file) makes the chip erase its whole flash';
     case DfuStatus.errTARGET:
     case DfuStatus.errADDRESS:
       return 'the address is not valid for this memory: check -s ADDR and the alt setting (dfu-flash list shows the memory map)';
@@ -75,6 +75,15 @@ export function statusHint(status: number, phase: string): string | undefined {
       return 'the device rejected the file: it is probably built for another device or not signed for it';
     case DfuStatus.errNOTDONE:
       return 'the device thinks the image is incomplete: check that the whole file was sent';
+    case DfuStatus.errSTALLEDPKT:
+      return 'the device refused a request it did not expect in its state; run the same command again (it starts by clearing the error), and if it repeats, replug the device';
+    case DfuStatus.errFIRMWARE:
+      return 'the device has no valid firmware to run: download one';
+    case DfuStatus.errUSBR:
+    case DfuStatus.errPOR:
+      return 'the device was reset in the middle of the operation; run it again';
+    case DfuStatus.errUNKNOWN:
+      return 'the device does not say what went wrong; run the same command again, and replug the device if it repeats';
     default:
       return undefined;
   }

@@ -1,5 +1,5 @@
 /** The download use case: read and parse, select, plan every part (all checks), then open and execute. */
-import { DfuFlashError, hex32 } from '../shared/errors.js';
+import { DfuFlashError, hex32, isDfuFlashError } from '../shared/errors.js';
 import { isDfuseInterface } from '../dfu/device-mode.js';
 import { functionalWithQuirks, layoutWithQuirks, planReach, quirkedBackend, realFlashWarning, resolveQuirks } from '../dfu/quirk-apply.js';
 import { isDfuseLayout, parseMemoryLayout } from '../dfu/memory-layout.js';
@@ -7,7 +7,7 @@ import { describePlan, planDfuDownload, planDfuseDownload } from '../dfu/planner
 import { ensureIdle, recoverToIdle } from '../dfu/idle.js';
 import { dfu11Download, dfu11Upload } from '../dfu/dfu11.js';
 import { dfuseLeave, executeDfusePlan } from '../dfu/dfuse.js';
-import { PhaseTracker, type DfuSession } from '../dfu/session.js';
+import { PhaseTracker, withStallStatus, type DfuSession } from '../dfu/session.js';
 import { dfuStartAddress } from '../dfu/dfu-start.js';
 import { imageSize, type FirmwareImage } from '../formats/image.js';
 import { placeImage } from '../formats/raw.js';
@@ -19,7 +19,8 @@ import { resetAfter, watchAfterLeave } from './after.js';
 import type { Target } from './select.js';
 import { acquireDfuTarget } from './acquire.js';
 import { requireFunctional, resolveTransferSize, withSession } from './open.js';
-import { recordPhases } from './phases.js';
+import { labelPhaseless, recordPhases } from './phases.js';
+import { isOptionBytesRegion, massEraseWarning, orderForWillReset } from './destructive.js';
 import { summarize } from './summary.js';
 import { mismatch, skipUnchangedPages, verifyDfuseWrites } from './readback.js';
 import { checkSuffixIds, flattenForDfu } from './image-for-device.js';
@@ -60,6 +61,7 @@ function planParts(
   transferSize: number,
   dfuse: boolean,
   layoutFor: (alt: DfuAltSetting) => MemoryLayout,
+  warn: (message: string, hint?: string) => void,
 ): Part[] {
   const opts = req.dfuse;
   const common = {
@@ -97,7 +99,7 @@ function planParts(
     });
     const last = parts[parts.length - 1]!;
     if (opts?.leave) last.plan = { ...last.plan, leave: { address: lowestAddress(dfuseTargetImage(image, wanted[0]!)) } };
-    return parts;
+    return willResetLast(parts, req.file, warn);
   }
   if (dfuse) {
     const layout = layoutFor(target.alt);
@@ -119,7 +121,7 @@ function planParts(
       leave: opts?.leave ?? false,
       leaveAddress: opts?.address ?? lowestAddress(placed),
     });
-    return [{ alt: target.alt, layout, plan }];
+    return willResetLast([{ alt: target.alt, layout, plan }], req.file, warn);
   }
   if (opts !== undefined) {
     throw new DfuFlashError('USAGE', '-s (DfuSe address) is only for DfuSe devices; this device speaks plain DFU 1.1', {
@@ -130,6 +132,13 @@ function planParts(
   return [{ alt: target.alt, plan: planDfuDownload(data, { transferSize }) }];
 }
 
+/** Option-bytes parts: will-reset, last, announced (destructive.ts). */
+function willResetLast(parts: Part[], file: string, warn: (message: string, hint?: string) => void): Part[] {
+  const ordered = orderForWillReset(parts, file);
+  for (const w of ordered.warnings) warn(w.message, w.hint);
+  return ordered.parts;
+}
+
 /** The vector table of an image sits at its lowest address: that is where a DfuSe leave should jump. */
 function lowestAddress(image: FirmwareImage): number {
   return Math.min(...image.segments.map((s) => s.address));
@@ -138,6 +147,11 @@ function lowestAddress(image: FirmwareImage): number {
 export async function download(req: DownloadRequest, ctx: OpContext): Promise<OperationResult> {
   const started = ctx.clock.now();
   ctx = { ...ctx, backend: quirkedBackend(ctx.backend, req.forceQuirks) };
+  if (req.dfuse?.unprotect) {
+    throw new DfuFlashError('USAGE', '-s …:unprotect cannot be combined with a download: lifting read-out protection makes the chip erase its whole flash and reset, so nothing would be written', {
+      hint: 'run it on its own first (-s :unprotect:force, no file: DfuSe command mode), then download the firmware',
+    });
+  }
   const image = await loadImage(req);
   const { emit, phases } = recordPhases(ctx.emit);
   const { target } = await acquireDfuTarget({ ...ctx, emit }, req.selector, req);
@@ -160,10 +174,14 @@ export async function download(req: DownloadRequest, ctx: OpContext): Promise<Op
     linuxLimit: ctx.backend.name === 'usb' && process.platform === 'linux',
     emitWarning: warn,
   });
-  const parts = planParts(req, image, target, transferSize, dfuse, (alt) => layoutWithQuirks(layoutOf({ alt }), altQuirks(alt), warn));
+  const parts = planParts(req, image, target, transferSize, dfuse, (alt) => layoutWithQuirks(layoutOf({ alt }), altQuirks(alt), warn), warn);
   for (const part of parts) {
     const w = part.layout && realFlashWarning(part.layout, altQuirks(part.alt), planReach(part.plan));
     if (w) warn(w.message, w.hint);
+    if (part.layout && part.plan.massErase) {
+      const m = massEraseWarning(part.layout, part.plan);
+      warn(m.message, m.hint);
+    }
   }
   if (!dfuse) {
     if (req.verify && (functional.willDetach || !functional.manifestationTolerant)) {
@@ -187,21 +205,25 @@ export async function download(req: DownloadRequest, ctx: OpContext): Promise<Op
   let outcome: string | undefined;
   let skipped: { sectors: number; bytes: number } | undefined;
   let verified: boolean | undefined;
-  await withSession({ ...ctx, emit }, target, { transferSize, functional, quirks, trace: ctx.trace ?? false }, async (session) => {
-    await ensureIdle(session);
+  const first = parts[0]!.plan;
+  const firstPhase = first.massErase || first.erase.length > 0 ? 'erase' : 'download';
+  const label = labelPhaseless(emit, { phase: firstPhase, address: first.erase[0]?.address ?? first.writes[0]?.address });
+  await label.run(() => withSession({ ...ctx, emit: label.emit }, target, { transferSize, functional, quirks, trace: ctx.trace ?? false }, async (session) => {
+    await withStallStatus(session, firstPhase, () => ensureIdle(session));
     try {
       let currentAlt = target.alt.alternateSetting;
-      for (const part of parts) {
+      for (const [i, part] of parts.entries()) {
         if (part.alt.alternateSetting !== currentAlt) {
           await session.req.transport.setAltSetting(part.alt.interfaceNumber, part.alt.alternateSetting);
           currentAlt = part.alt.alternateSetting;
-          await ensureIdle(session);
+          await withStallStatus(session, firstPhase, () => ensureIdle(session));
         }
         if (part.plan.protocol === 'dfuse') {
-          const done = await runDfusePart(session, part.plan, req);
+          const done = await runDfusePart(session, part.plan, req, isOptionBytesRegion(part.layout));
           if (done.skipped) skipped = { sectors: (skipped?.sectors ?? 0) + done.skipped.sectors, bytes: (skipped?.bytes ?? 0) + done.skipped.bytes };
-          if (req.verify) verified = true;
+          if (req.verify) verified = verified !== false && done.verified;
           if (done.outcome) outcome = done.outcome;
+          if (done.reset && i < parts.length - 1) throw resetTooEarly(req.file, part, parts.slice(i + 1));
         } else {
           outcome = await runDfuPart(session, part.plan, req.verify ?? false);
           if (req.verify && outcome.includes('dfuIDLE')) verified = true;
@@ -212,7 +234,7 @@ export async function download(req: DownloadRequest, ctx: OpContext): Promise<Op
       throw e;
     }
     if (req.reset && outcome === undefined) outcome = await resetAfter(session);
-  });
+  }));
   if (outcome !== undefined && req.watchAfterLeaveMs && !outcome.includes('dfuIDLE')) {
     const warning = await watchAfterLeave({ ...ctx, emit }, target, req.watchAfterLeaveMs);
     if (warning) emit({ type: 'warning', message: warning });
@@ -220,11 +242,31 @@ export async function download(req: DownloadRequest, ctx: OpContext): Promise<Op
   return { ...base, elapsedMs: Math.round(ctx.clock.now() - started), phases, outcome, verified, skipped };
 }
 
-async function runDfusePart(
-  session: DfuSession,
-  plan: DownloadPlan,
-  req: DownloadRequest,
-): Promise<{ outcome?: string; skipped?: { sectors: number; bytes: number } }> {
+/** will-reset on a part that is not the last: the device went, the rest of the file was not written. */
+function resetTooEarly(file: string, part: Part, rest: Part[]): DfuFlashError {
+  const alts = rest.map((p) => p.alt.alternateSetting).join(', ');
+  return new DfuFlashError('DEVICE_GONE', `the device reset after the part of ${file} for alt setting ${part.alt.alternateSetting} (will-reset), so the parts for alt ${alts} were not written`, {
+    hint: 'flash the remaining parts in a second run once the device is back in DFU mode (-a picks one target of a .dfu file)',
+    details: { phase: 'download', alt: part.alt.alternateSetting, notWritten: rest.map((p) => p.alt.alternateSetting) },
+  });
+}
+
+/** A leave that failed after every block was written (and, with --verify, read back): say the image is there. */
+function afterTheWrite(e: DfuFlashError, verified: boolean): DfuFlashError {
+  const note = `the image was written${verified ? ' and verified' : ''}; only leaving DFU mode failed: reset the board (or run -s :leave) to start it`;
+  return new DfuFlashError(e.code, e.message, { hint: e.hint === undefined ? note : `${note}; ${e.hint}`, cause: e, details: { ...e.details, written: true } });
+}
+
+interface PartDone {
+  outcome?: string;
+  skipped?: { sectors: number; bytes: number };
+  /** Every byte of the part was read back and matched (with --verify). */
+  verified: boolean;
+  /** The chip reset after the part (will-reset): nothing more can be sent. */
+  reset?: boolean;
+}
+
+async function runDfusePart(session: DfuSession, plan: DownloadPlan, req: DownloadRequest, optionBytes: boolean): Promise<PartDone> {
   let skipped: { sectors: number; bytes: number } | undefined;
   if (req.skipUnchanged && !plan.massErase) {
     const pruned = await skipUnchangedPages(session, plan);
@@ -234,12 +276,29 @@ async function runDfusePart(
     }
     plan = pruned.plan;
   }
-  await executeDfusePlan(session, plan);
-  if (req.verify) await verifyDfuseWrites(session, plan);
-  if (!plan.leave) return skipped ? { skipped } : {};
-  const how = await dfuseLeave(session, plan.leave.address);
-  const outcome = how === 'left-bus' ? 'device left DFU mode' : 'device acknowledged leave';
-  return skipped ? { outcome, skipped } : { outcome };
+  const end = await executeDfusePlan(session, plan);
+  if (plan.willReset) {
+    // nothing can be read back from a chip that resets (or is about to)
+    if (req.verify) session.emit({ type: 'warning', message: `--verify: ${optionBytes ? 'the option bytes are' : 'this part is'} not read back, the chip resets after the write` });
+    if (end === 'reset' || !plan.leave) {
+      const outcome = optionBytes
+        ? end === 'reset'
+          ? 'the option bytes were written and the chip reset, as expected'
+          : 'the option bytes were written; the chip resets to apply them'
+        : end === 'reset'
+          ? 'the write was accepted and the device reset, as expected (will-reset)'
+          : 'the write was accepted (will-reset: no DFU_ABORT sent)';
+      return { outcome, verified: false, reset: end === 'reset', ...(skipped ? { skipped } : {}) };
+    }
+  } else if (req.verify) {
+    await verifyDfuseWrites(session, plan);
+  }
+  const done: PartDone = { verified: req.verify === true && !plan.willReset, ...(skipped ? { skipped } : {}) };
+  if (!plan.leave) return done;
+  const how = await dfuseLeave(session, plan.leave.address).catch((e: unknown) => {
+    throw isDfuFlashError(e) ? afterTheWrite(e, req.verify === true) : e;
+  });
+  return { ...done, outcome: how === 'left-bus' ? 'device left DFU mode' : 'device acknowledged leave' };
 }
 
 async function runDfuPart(session: DfuSession, plan: DownloadPlan, verify: boolean): Promise<string> {

@@ -8,3 +8,4 @@ export { chooseTarget, describeDevice } from './select.js';
 export { downloadAll, matchingBoards, type BoardResult } from './multi.js';
 export { runPlan, type PlanBoardResult } from './plan-run.js';
 export { leave, type LeaveRequest } from './leave.js';
+export { dfuseCommand, commandKind, type DfuseCommandKind, type DfuseCommandRequest } from './command-mode.js';

@@ -6,11 +6,12 @@ import { planDfuseUpload } from '../dfu/planner.js';
 import { ensureIdle, recoverToIdle } from '../dfu/idle.js';
 import { dfu11Upload } from '../dfu/dfu11.js';
 import { dfuseUpload } from '../dfu/dfuse.js';
+import { withStallStatus } from '../dfu/session.js';
 import { checkOutputFile, writeFileAtomic } from './files.js';
 import { resetAfter } from './after.js';
 import { acquireDfuTarget } from './acquire.js';
 import { requireFunctional, resolveTransferSize, withSession } from './open.js';
-import { recordPhases } from './phases.js';
+import { labelPhaseless, recordPhases } from './phases.js';
 import { summarize } from './summary.js';
 import { layoutOf } from './download.js';
 import type { OpContext, OperationResult, UploadRequest } from './types.js';
@@ -18,6 +19,11 @@ import type { OpContext, OperationResult, UploadRequest } from './types.js';
 export async function upload(req: UploadRequest, ctx: OpContext): Promise<OperationResult> {
   const started = ctx.clock.now();
   ctx = { ...ctx, backend: quirkedBackend(ctx.backend, req.forceQuirks) };
+  if (req.dfuse?.unprotect || req.dfuse?.massErase) {
+    throw new DfuFlashError('USAGE', `-s …:${req.dfuse.unprotect ? 'unprotect' : 'mass-erase'} cannot be combined with an upload: it erases the memory that would be read`, {
+      hint: 'drop it from -s; to erase or unprotect, run -s :mass-erase:force or -s :unprotect:force on its own (DfuSe command mode, no file)',
+    });
+  }
   await checkOutputFile(req.file, req.force);
   const { emit, phases } = recordPhases(ctx.emit);
   const { target } = await acquireDfuTarget({ ...ctx, emit }, req.selector, req);
@@ -61,8 +67,9 @@ export async function upload(req: UploadRequest, ctx: OpContext): Promise<Operat
       hint: 'drop -s; use -Z SIZE to limit how much is read',
     });
   }
-  const data = await withSession({ ...ctx, emit }, target, { transferSize, functional, quirks, trace: ctx.trace ?? false }, async (session) => {
-    await ensureIdle(session);
+  const label = labelPhaseless(emit, { phase: 'upload', address: range?.address });
+  const data = await label.run(() => withSession({ ...ctx, emit: label.emit }, target, { transferSize, functional, quirks, trace: ctx.trace ?? false }, async (session) => {
+    await withStallStatus(session, 'upload', () => ensureIdle(session));
     try {
       const data = range
         ? await dfuseUpload(session, range.address, range.length)
@@ -73,7 +80,7 @@ export async function upload(req: UploadRequest, ctx: OpContext): Promise<Operat
       await recoverToIdle(session);
       throw e;
     }
-  });
+  }));
   await writeFileAtomic(req.file, data, req.force);
   return {
     operation: 'upload',

@@ -281,6 +281,13 @@ export class DfuMachine {
     return { kind: 'ack', data: r.data };
   }
 
+  /** Fault 'busy': a GETSTATUS reply saying dfuDNBUSY (OK, 100 ms) while nothing happens; the real state is kept. */
+  fakeBusy(now: number): SimControlResult {
+    const pollMs = 100;
+    this.pollReadyAt = now + pollMs;
+    return { kind: 'ack', data: Uint8Array.from([DfuStatus.OK, pollMs, 0, 0, DfuState.dfuDNBUSY, 0]) };
+  }
+
   /** Does a GETSTATUS that arrives now, while the device is busy, get an answer at once instead of a NAK? */
   answersWhileBusy(): boolean {
     const mode = this.o.busyGetStatus ?? 'nak';
@@ -336,7 +343,7 @@ export class DfuMachine {
     this.busyReportedMs = busy.reportedMs;
     this.busyIsErase = job.erase === true;
     if (!manifest) {
-      if (!job.alwaysBusy && busy.reportedMs === 0 && busy.actualMs === 0) {
+      if (!job.alwaysBusy && busy.reportedMs === 0 && busy.actualMs === 0 && outcome.after === undefined) {
         this.blockDone = true;
         this.state = DfuState.dfuDNLOAD_IDLE;
         return this.statusReply(0);

@@ -20,6 +20,13 @@
  *   says the request is refused); UPLOAD outside the layout stalls with errADDRESS;
  *   an UPLOAD that runs past the readable memory returns a short frame ending there.
  *
+ * Read-out protection (`readProtected`, set by tests): UPLOAD of data stalls with errVENDOR,
+ * ERASE, mass erase and writes fail with errVENDOR (AN2662 §4.4: the ROM refuses memory access);
+ * READ_UNPROTECT erases the flash and resets, and the device comes back unprotected.
+ * Option bytes (`optionBytesReset`, profile switch or set by tests): a write into an alt whose
+ * region is named "Option Bytes" resets the chip once the write is done (AN2662 Write Memory:
+ * "Destination == Option Bytes → System Reset"); it comes back, as after READ_UNPROTECT.
+ *
  * Profile switches for real devices' faults (defaults: as above): `memory` (the chip's
  * real layout when the alt names claim another), `dataAddressing: 'pointer-only'`
  * (every data block at the address pointer), `writeOverProgrammed: 'and'` (no errWRITE:
@@ -51,6 +58,10 @@ export class DfuseTarget implements SimTarget {
   private alt = 0;
   /** The DfuSe address pointer (SET_ADDRESS). */
   addressPointer: number;
+  /** Read-out protection is active (see the file comment). */
+  readProtected = false;
+  /** Writing the option bytes resets the chip (see the file comment). */
+  optionBytesReset: boolean;
   /** Stuck erases still to come (STM32H7 quirk); undefined until the first. */
   private stuckLeft: number | undefined;
 
@@ -60,6 +71,7 @@ export class DfuseTarget implements SimTarget {
     private readonly transferSize: number,
   ) {
     this.flash = new SimFlash(layouts.flatMap((l) => l.segments));
+    this.optionBytesReset = behaviour.optionBytesReset ?? false;
     this.addressPointer = this.defaultPointer();
   }
 
@@ -89,9 +101,18 @@ export class DfuseTarget implements SimTarget {
       name: `WRITE ${hex32(address)} +${bytes.length}`,
       busy: this.behaviour.timing.program(bytes.length),
       alwaysBusy: false,
-      run: () => ({ status: this.write(address, bytes) }),
+      run: () => {
+        const status = this.readProtected ? DfuStatus.errVENDOR : this.write(address, bytes);
+        if (status !== DfuStatus.OK || !this.optionBytesReset || !this.isOptionBytes()) return { status };
+        return { status, after: { kind: 'reset-and-return', reason: 'option bytes written: the chip reset to load them' } };
+      },
     };
     return { kind: 'job', job };
+  }
+
+  /** Is the selected alt the option bytes ("@Option Bytes /…")? */
+  private isOptionBytes(): boolean {
+    return /^option bytes$/i.test(this.layouts[this.alt]?.name ?? '');
   }
 
   /** Where data block `blockNum` (>= 2) goes: AN3156's formula, or the pointer itself ('pointer-only'). */
@@ -135,6 +156,7 @@ export class DfuseTarget implements SimTarget {
         `ERASE ${hex32(address)}`,
         t.erase(pageSize),
         () => {
+          if (this.readProtected) return { status: DfuStatus.errVENDOR };
           const status = quirk === undefined ? this.erasePage(address) : this.eraseFrom(quirk.start);
           return status === DfuStatus.OK && this.sticks(address) ? { status, stuck: true } : { status };
         },
@@ -147,6 +169,7 @@ export class DfuseTarget implements SimTarget {
         'MASS_ERASE',
         t.massErase,
         () => {
+          if (this.readProtected) return { status: DfuStatus.errVENDOR };
           if (quirk !== undefined) return { status: this.eraseFrom(quirk.start) };
           this.eraseAll(this.segments);
           return { status: DfuStatus.OK };
@@ -158,6 +181,7 @@ export class DfuseTarget implements SimTarget {
       if (this.behaviour.readUnprotect === 'unsupported') return stall;
       return job('READ_UNPROTECT', t.readUnprotect, () => {
         this.eraseAll(this.layouts[0]?.segments ?? []);
+        this.readProtected = false;
         return {
           status: DfuStatus.OK,
           after: { kind: 'reset-and-return', reason: 'read-out protection removed, flash erased, device reset' },
@@ -219,6 +243,7 @@ export class DfuseTarget implements SimTarget {
   upload(blockNum: number, length: number, _first: boolean): SimUploadResult {
     if (blockNum === 0) return { kind: 'data', data: Uint8Array.from(COMMAND_LIST.slice(0, length)) };
     if (blockNum < DFUSE_FIRST_DATA_BLOCK) return { kind: 'stall', status: DfuStatus.errSTALLEDPKT };
+    if (this.readProtected) return { kind: 'stall', status: DfuStatus.errVENDOR };
     const address = this.blockAddress(blockNum);
     const first = this.segmentAt(address);
     if (first === undefined) return { kind: 'stall', status: DfuStatus.errADDRESS };

@@ -9,6 +9,8 @@
  *   'stall'      the device stalls EP0 (a DFU request also moves to dfuERROR/errSTALLEDPKT)
  *   'silent'     the device never completes the transfer (the host times out); no state change
  *   'gone'       the device drops off the bus (disconnect) instead of answering
+ *   'busy'       GETSTATUS answers dfuDNBUSY (status OK, bwPollTimeout 100 ms) and nothing
+ *                progresses: with times: Infinity, a device stuck busy; other requests: as 'silent'
  *   { status }   the request "fails" with that DFU status: a DNLOAD is accepted and its
  *                GETSTATUS reports dfuERROR/status; GETSTATUS itself reports dfuERROR/status;
  *                UPLOAD stalls with it; other DFU requests are acknowledged and leave the
@@ -31,7 +33,7 @@ export type SimRequestName =
   | 'SET_INTERFACE'
   | 'GET_INTERFACE';
 
-export type SimFaultAction = 'stall' | 'silent' | 'gone' | { status: DfuStatus };
+export type SimFaultAction = 'stall' | 'silent' | 'gone' | 'busy' | { status: DfuStatus };
 
 export interface SimFaultSpec {
   request: SimRequestName | (string & {});

@@ -122,6 +122,12 @@ export interface SimDfuseBehaviour {
    * whatever the host asks in between. Default: the DfuSe leave through dfuMANIFEST.
    */
   leaveWithoutStatus?: { status: DfuStatus; afterMs: number } | undefined;
+  /**
+   * A write to the "Option Bytes" alt resets the chip once done, and the ROM comes back
+   * (AN2662 Write Memory: "Destination == Option Bytes → System Reset"; real ST ROMs do).
+   * Default false: option bytes are written like flash. SimDevice.optionBytesReset overrides it.
+   */
+  optionBytesReset?: boolean | undefined;
 }
 
 /**

@@ -122,7 +122,7 @@ export class SimDevice implements SimUsbDevice {
     if (this.attached) {
       const fault = this.faults.match('SET_INTERFACE');
       if (fault === 'gone') this.leaveBus({ reason: 'fault injected: device dropped off the bus' });
-      else if (fault !== undefined) result = { kind: fault === 'silent' ? 'silent' : 'stall' };
+      else if (fault !== undefined) result = { kind: fault === 'silent' || fault === 'busy' ? 'silent' : 'stall' };
       else result = this.applyAlt(interfaceNumber, alternateSetting) ? { kind: 'ack' } : { kind: 'stall' };
     }
     this.record(setup, 'SET_INTERFACE', this.clock.now(), result, 0, false);
@@ -196,6 +196,24 @@ export class SimDevice implements SimUsbDevice {
   }
   get writeLog(): readonly SimWrite[] {
     return this.target?.flash?.writeLog ?? [];
+  }
+  /** DfuSe devices: read-out protection (see dfuse-target.ts); set it to simulate a protected chip. */
+  get readProtected(): boolean {
+    return this.target instanceof DfuseTarget && this.target.readProtected;
+  }
+  set readProtected(on: boolean) {
+    if (!(this.target instanceof DfuseTarget)) {
+      throw new DfuFlashError('USAGE', `simulated device '${this.profile}' is not a DfuSe device: it has no read-out protection`);
+    }
+    this.target.readProtected = on;
+  }
+  /** DfuSe devices: does a write to the option bytes reset the chip? (see dfuse-target.ts) */
+  get optionBytesReset(): boolean {
+    return this.target instanceof DfuseTarget && this.target.optionBytesReset;
+  }
+  set optionBytesReset(on: boolean) {
+    if (!(this.target instanceof DfuseTarget)) throw new DfuFlashError('USAGE', `simulated device '${this.profile}' is not a DfuSe device: it has no option bytes`);
+    this.target.optionBytesReset = on;
   }
   readFlash(address: number, length: number): Uint8Array {
     return this.requireFlash().read(address, length);
@@ -273,6 +291,7 @@ export class SimDevice implements SimUsbDevice {
 
   private dispatch(setup: SetupPacket, data: Uint8Array | undefined, name: string, isDfu: boolean): SimControlResult {
     const fault = this.faults.match(name);
+    if (fault === 'busy') return isDfu && name === 'DFU_GETSTATUS' ? this.machine.fakeBusy(this.clock.now()) : { kind: 'silent' };
     if (fault === 'silent') return { kind: 'silent' };
     if (fault === 'gone') {
       this.leaveBus({ reason: 'fault injected: device dropped off the bus' });
