@@ -115,7 +115,7 @@ export async function dfuseCommand(req: DfuseCommandRequest, ctx: OpContext): Pr
   if (kind === 'unprotect' && (req.returnTimeoutMs ?? DEFAULT_RETURN_TIMEOUT_MS) > 0) {
     outcome += await watchReturn({ ...ctx, emit }, target, req.returnTimeoutMs ?? DEFAULT_RETURN_TIMEOUT_MS);
   }
-  return { operation: 'download', device: summarize(target), bytes: 0, elapsedMs: Math.round(ctx.clock.now() - started), phases, outcome };
+  return { operation: 'command', device: summarize(target), bytes: 0, elapsedMs: Math.round(ctx.clock.now() - started), phases, outcome };
 }
 
 async function runCommand(session: DfuSession, kind: DfuseCommandKind, o: DfuseOptions): Promise<string> {

@@ -35,5 +35,5 @@ export async function leave(req: LeaveRequest, ctx: OpContext): Promise<Operatio
       outcome = await resetAfter(session);
     }
   });
-  return { operation: 'download', device: summarize(target), bytes: 0, elapsedMs: Math.round(ctx.clock.now() - started), phases, outcome };
+  return { operation: 'command', device: summarize(target), bytes: 0, elapsedMs: Math.round(ctx.clock.now() - started), phases, outcome };
 }

@@ -133,7 +133,7 @@ export interface PhaseSummary {
 }
 
 export interface OperationResult {
-  operation: 'download' | 'upload' | 'detach';
+  operation: 'download' | 'upload' | 'detach' | 'command';
   device: DeviceSummary;
   /** Bytes written (download) or read (upload). */
   bytes: number;
