@@ -11,6 +11,8 @@
  *   'gone'       the device drops off the bus (disconnect) instead of answering
  *   'busy'       GETSTATUS answers dfuDNBUSY (status OK, bwPollTimeout 100 ms) and nothing
  *                progresses: with times: Infinity, a device stuck busy; other requests: as 'silent'
+ *   'corrupt'    (DNLOAD) the block is programmed with one bit flipped (byte 100, or the last): a silent
+ *                corruption on the way that only a read-back finds
  *   { status }   the request "fails" with that DFU status: a DNLOAD is accepted and its
  *                GETSTATUS reports dfuERROR/status; GETSTATUS itself reports dfuERROR/status;
  *                UPLOAD stalls with it; other DFU requests are acknowledged and leave the
@@ -33,7 +35,7 @@ export type SimRequestName =
   | 'SET_INTERFACE'
   | 'GET_INTERFACE';
 
-export type SimFaultAction = 'stall' | 'silent' | 'gone' | 'busy' | { status: DfuStatus };
+export type SimFaultAction = 'stall' | 'silent' | 'gone' | 'busy' | 'corrupt' | { status: DfuStatus };
 
 export interface SimFaultSpec {
   request: SimRequestName | (string & {});

@@ -300,6 +300,12 @@ export class SimDevice implements SimUsbDevice {
     const now = this.clock.now();
     if (isDfu) {
       if (fault === 'stall') return this.machine.illegal();
+      if (fault === 'corrupt') {
+        // The block arrives damaged and the device programs it as received: only a read-back can tell.
+        const bad = data?.slice();
+        if (bad !== undefined && bad.length > 0) bad[Math.min(100, bad.length - 1)]! ^= 0x10;
+        return this.machine.request(setup, bad, now, undefined);
+      }
       return this.machine.request(setup, data, now, fault === undefined ? undefined : fault.status);
     }
     if (fault !== undefined) return { kind: 'stall' };

@@ -90,6 +90,19 @@ describe('firmware files through libusb (umockdev)', { skip }, () => {
     assert.deepEqual(dfuRequests(r.devices[0]!.transcript), []);
   });
 
+  test('--verify catches a corrupted write: exit 79, the first differing address, no leave', async () => {
+    const a = pattern(20_000, 8);
+    const r = await runWithDevices({
+      // DNLOADs: ERASE 0x08000000, ERASE 0x08004000, SET_ADDRESS, block 2, block 3 ← the 5th arrives damaged
+      profiles: [{ profile: 'stm32f4-sysboot', faults: [{ request: 'DFU_DNLOAD', nth: 5, action: 'corrupt' }] }],
+      files: { 'fw.bin': a },
+      command: [...CLI, 'download', '--verify', '-s', '0x08000000:leave', '{dir}/fw.bin'],
+    });
+    assert.equal(r.code, 79, r.stderr);
+    assert.match(r.stderr, /verify failed: byte at 0x08000864 is 0x[0-9a-f]{2}, expected 0x[0-9a-f]{2}/);
+    assert.equal(r.devices[0]!.connected, true, 'no leave after a failed verify');
+  });
+
   test('re-flashing 512 KiB with one sector changed (--skip-unchanged) erases and writes only that sector', async () => {
     const v1 = pattern(512 * 1024, 7);
     const v2 = v1.slice();
