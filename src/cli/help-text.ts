@@ -7,11 +7,17 @@ Examples:
   dfu-flash download -a 0 -s 0x08000000:leave firmware.bin
   dfu-flash download -d 0483:df11 --verify firmware.dfu
   dfu-flash upload -a "Internal Flash" -s 0x08000000:0x4000 dump.bin
-  dfu-flash detach -d 1d50:6018
+  dfu-flash detach -d 1d50:6018 --wait
+  dfu-flash download --all -d ,0483:df11 -a 0 -s 0x08000000:leave firmware.bin
+  dfu-flash run plan.json --all --json
   dfu-flash info firmware.hex
   dfu-flash convert firmware.elf -o firmware.dfu
   dfu-flash doctor
   dfu-flash list --simulate stm32f4-sysboot
+
+dfu-util command lines work unchanged (dfu-flash dfu-util --help lists the options):
+  dfu-flash -l
+  dfu-flash -d 0483:df11 -a 0 -s 0x08000000:leave -D firmware.bin
 
 Exit status: 0 ok, 64 bad usage, 65 bad file, 66 file not found, 69 device not found
 or ambiguous, 70 internal error, 73 output exists, 74 USB I/O, 75 busy, 76 protocol,
@@ -31,6 +37,10 @@ Examples:
   dfu-flash download --verify --skip-unchanged fw.hex          write only the sectors that changed, read back
   dfu-flash download --dry-run -a 0 -s 0x08000000 fw.bin       print the plan, transfer nothing
   dfu-flash download -d ,0483:df11 -S 3276365B3138 fw.hex      one board among several, DFU mode only
+  dfu-flash download -N 2 fw.bin                               the device numbered 2 in dfu-flash list
+  dfu-flash download --all -d ,0483:df11 fw.dfu                every matching board in parallel
+  dfu-flash download -w --wait-timeout 30 fw.dfu               wait up to 30 s for the board to appear
+  dfu-flash download --leave-watch 3000 -s 0x08000000:leave fw.bin   warn if it comes back to the bootloader
   dfu-flash download -s 0x08000000:mass-erase:force:leave fw.bin
   dfu-flash download --simulate stm32f4-sysboot --sim-state flash.json fw.bin`,
   upload: `
@@ -41,7 +51,37 @@ Examples:
   detach: `
 Examples:
   dfu-flash detach                                             the only runtime-mode device
-  dfu-flash detach -d 1d50:6018 -S C2C89BDB`,
+  dfu-flash detach -d 1d50:6018 -S C2C89BDB
+  dfu-flash detach --wait --wait-timeout 20                    ... and wait until it is back in DFU mode`,
+  erase: `
+Examples:
+  dfu-flash erase --mass --force                               all of the flash of alt 0 (DfuSe)
+  dfu-flash erase --mass --force --leave 0x08000000            ... then jump to 0x08000000
+  (dfu-util: -s :mass-erase:force)`,
+  unprotect: `
+Examples:
+  dfu-flash unprotect --force                                  the chip erases its flash and resets
+  (dfu-util: -s :unprotect:force)`,
+  leave: `
+Examples:
+  dfu-flash leave                                              start the application
+  dfu-flash leave --address 0x08004000                         DfuSe: jump to 0x08004000
+  (dfu-util: -s :leave)`,
+  reset: `
+Examples:
+  dfu-flash reset -p 1-1.4
+  (dfu-util: -R)`,
+  run: `
+Examples:
+  dfu-flash run plan.json                                      one board
+  dfu-flash run plan.json --all --json                         every matching board in parallel, NDJSON
+  dfu-flash run plan.json --simulate stm32f4-sysboot,stm32f4-sysboot --all
+
+Plan file (file names are relative to the plan; {port} and {serial} name each board):
+  { "device": ",0483:df11", "all": true, "steps": [
+      { "download": { "file": "fw.bin", "alt": 0, "address": "0x08000000", "verify": true } },
+      { "upload": { "file": "dump-{serial}.bin", "address": "0x08000000:4096", "force": true } },
+      { "leave": {} } ] }`,
   info: `
 Examples:
   dfu-flash info firmware.dfu                                  targets, elements, suffix, image-size convention

@@ -1,5 +1,6 @@
 /** What a command line means once parsed and validated: a typed request plus output and simulation settings. */
-import type { DetachRequest, DeviceSelector, DownloadRequest, UploadRequest } from '../ops/types.js';
+import type { DetachRequest, DeviceSelector, DownloadRequest, FlashPlan, UploadRequest } from '../ops/types.js';
+import type { DfuseCommandRequest, LeaveRequest } from '../ops/index.js';
 import type { ConvertRequest, FileFormatChoice, SuffixAddRequest, SuffixEditRequest } from '../ops/file-tools.js';
 
 export interface OutputOptions {
@@ -25,17 +26,45 @@ interface Common {
   sim?: SimOptions;
   /** --transfer-timeout: per-control-transfer timeout in ms (device commands). */
   transferTimeoutMs?: number;
+  /** -N/--index: the n-th device of `dfu-flash list` (1-based), resolved to its port path before the operation. */
+  deviceIndex?: number;
+  /** Things to tell the user before the operation (dfu-util options that have no effect here): warning events. */
+  notices?: string[];
 }
 
 export interface ListInvocation extends Common {
   command: 'list';
   /** Display filter: the same selection flags as the other commands. */
   filter: DeviceSelector;
+  /** dfu-util's `-l` lines (`Found DFU: [0483:df11] ver=...`) instead of the table (dfu-util compatibility mode). */
+  style?: 'dfu-util';
 }
 
 export interface DownloadInvocation extends Common {
   command: 'download';
   request: DownloadRequest;
+  /** --all: every matching board, in parallel (downloadAll). */
+  all?: true;
+}
+
+/** `erase --mass --force` / `unprotect --force`, and dfu-util's `-s :mass-erase:force` / `-s :unprotect:force` without a file. */
+export interface DfuseCommandInvocation extends Common {
+  command: 'erase' | 'unprotect';
+  request: DfuseCommandRequest;
+}
+
+/** `leave [--address A]` / `reset`, and dfu-util's `-s [ADDR]:leave` or `-R` without a file. */
+export interface LeaveInvocation extends Common {
+  command: 'leave' | 'reset';
+  request: LeaveRequest;
+}
+
+/** `run plan.json`: a validated plan file. */
+export interface RunInvocation extends Common {
+  command: 'run';
+  /** The plan file (absolute). */
+  planFile: string;
+  plan: FlashPlan;
 }
 
 export interface UploadInvocation extends Common {
@@ -84,7 +113,14 @@ export interface CompletionInvocation extends Common {
 }
 
 /** Commands that talk to a device through a backend that run() creates. */
-export type DeviceInvocation = ListInvocation | DownloadInvocation | UploadInvocation | DetachInvocation;
+export type DeviceInvocation =
+  | ListInvocation
+  | DownloadInvocation
+  | UploadInvocation
+  | DetachInvocation
+  | DfuseCommandInvocation
+  | LeaveInvocation
+  | RunInvocation;
 
 /** Commands that need no device (doctor makes its own backend). */
 export type ToolInvocation = InfoInvocation | SuffixInvocation | ConvertInvocation | UdevRulesInvocation | DoctorInvocation | CompletionInvocation;

@@ -6,7 +6,9 @@
 import type { Clock } from '../transport/clock.js';
 import type { UsbBackend } from '../transport/types.js';
 import type { SystemDeps } from './system.js';
-import type { DetachRequest, DownloadRequest, ListedDevice, OpContext, OperationResult, UploadRequest } from '../ops/types.js';
+import type { Emit } from '../dfu/events.js';
+import type { DetachRequest, DownloadRequest, FlashPlan, ListedDevice, OpContext, OperationResult, UploadRequest } from '../ops/types.js';
+import type { BoardResult, DfuseCommandRequest, LeaveRequest, PlanBoardResult } from '../ops/index.js';
 
 /** A text sink: process.stdout / process.stderr, or a buffer in tests. */
 export interface CliWriter {
@@ -36,6 +38,12 @@ export interface OpsApi {
   download(req: DownloadRequest, ctx: OpContext): Promise<OperationResult>;
   upload(req: UploadRequest, ctx: OpContext): Promise<OperationResult>;
   detach(req: DetachRequest, ctx: OpContext): Promise<OperationResult>;
+  /** Every matching board in parallel; one result per board, in port order. */
+  downloadAll(req: DownloadRequest, ctx: OpContext, emitFor: (portPath: string) => Emit): Promise<BoardResult[]>;
+  runPlan(plan: FlashPlan, ctx: OpContext, emitFor: (portPath: string) => Emit): Promise<PlanBoardResult[]>;
+  leave(req: LeaveRequest, ctx: OpContext): Promise<OperationResult>;
+  /** DfuSe command mode: mass erase, unprotect, leave (-s without a file). */
+  dfuseCommand(req: DfuseCommandRequest, ctx: OpContext): Promise<OperationResult>;
 }
 
 export interface CliDeps {

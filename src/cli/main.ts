@@ -2,9 +2,11 @@
  * The command-line entry. `run()` parses, validates, creates the backend,
  * runs one command and maps errors to an exit status; it never exits the
  * process, so tests call it in-process. Device commands (list, download,
- * upload, detach) get a backend and a reporter here; the others (info,
- * suffix, convert, udev-rules, doctor, completion) go to commands/tools.ts. `main()` is what bin/dfu-flash calls:
- * the only process.exit in dfu-flash, after stdout and stderr are flushed.
+ * upload, detach, erase, unprotect, leave, reset, run) get a backend and a
+ * reporter here; the others (info, suffix, convert, udev-rules, doctor,
+ * completion) go to commands/tools.ts. dfu-util command lines become the
+ * same commands (parse.ts). `main()` is what bin/dfu-flash calls: the only
+ * process.exit in dfu-flash, after stdout and stderr are flushed.
  *
  * Start-up stays fast: this module imports nothing heavy. commander, zod,
  * chalk, cli-progress, the use cases and the USB backend are loaded with
@@ -35,7 +37,9 @@ function guessOutput(argv: readonly string[]): OutputOptions {
   return { json: args.includes('--json'), quiet: args.includes('--quiet') || args.includes('-q'), verbose };
 }
 
-async function loadCommand(inv: DeviceInvocation): Promise<(env: CommandEnv) => Promise<void>> {
+type CommandRunner = (env: CommandEnv) => Promise<number | void>;
+
+async function loadCommand(inv: DeviceInvocation): Promise<CommandRunner> {
   switch (inv.command) {
     case 'list': {
       const { runList } = await import('./commands/list.js');
@@ -53,7 +57,26 @@ async function loadCommand(inv: DeviceInvocation): Promise<(env: CommandEnv) => 
       const { runDetach } = await import('./commands/detach.js');
       return (env) => runDetach(inv, env);
     }
+    case 'erase':
+    case 'unprotect': {
+      const { runDfuseCommand } = await import('./commands/dfuse-command.js');
+      return (env) => runDfuseCommand(inv, env);
+    }
+    case 'leave':
+    case 'reset': {
+      const { runLeave } = await import('./commands/leave.js');
+      return (env) => runLeave(inv, env);
+    }
+    case 'run': {
+      const { runPlanCommand } = await import('./commands/run-plan.js');
+      return (env) => runPlanCommand(inv, env);
+    }
   }
+}
+
+/** Commands that print one result per board (their own progress per board, no single-operation bars). */
+function perBoard(inv: DeviceInvocation): boolean {
+  return inv.command === 'run' || (inv.command === 'download' && inv.all === true);
 }
 
 const TOOL_COMMANDS: readonly string[] = ['info', 'suffix', 'convert', 'udev-rules', 'doctor', 'completion'] satisfies ToolInvocation['command'][];
@@ -97,9 +120,9 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = {}
     const { createReporter } = await import('./reporters/create.js');
     // `list` prints one JSON document itself; its events (warnings) go to stderr.
     const reporterOutput = inv.command === 'list' ? { ...output, json: false } : output;
-    reporter = await createReporter({ io, output: reporterOutput, clock, style: await getStyle(), bars: inv.command !== 'list' });
+    const colours = await getStyle();
+    reporter = await createReporter({ io, output: reporterOutput, clock, style: colours, bars: inv.command !== 'list' && !perBoard(inv) });
     const ops: OpsApi = deps.ops ?? (await import('../ops/index.js'));
-    const command = await loadCommand(inv);
 
     const createBackend = deps.createBackend ?? (await import('./backend.js')).createDefaultBackend;
     const backend = await createBackend(
@@ -108,8 +131,9 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = {}
     const ctx: OpContext = { backend, clock, emit: reporter.emit };
     if (output.verbose > 0) ctx.trace = true;
     if (inv.transferTimeoutMs !== undefined) ctx.transferTimeoutMs = inv.transferTimeoutMs;
-    await runWithBackend(backend, inv, savedState, { ctx, io, reporter, ops }, command);
-    return EXIT_OK;
+    for (const message of inv.notices ?? []) reporter.emit({ type: 'warning', message });
+    const platform = deps.system?.platform ?? process.platform;
+    return await runWithBackend(backend, inv, savedState, { ctx, io, reporter, ops, style: colours, platform }, loadCommand);
   } catch (e) {
     reporter?.close();
     const { reportError } = await import('./render-error.js');
@@ -119,14 +143,19 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = {}
   }
 }
 
-/** Restore the simulated flash, run the command, save the flash back (also after a failure), dispose the backend. */
+/**
+ * Restore the simulated flash, resolve -N, run the command, save the flash
+ * back (also after a failure), dispose the backend. Resolves with the exit
+ * status the command chose (0 when it returned nothing).
+ */
 async function runWithBackend(
   backend: UsbBackend,
   inv: DeviceInvocation,
   savedState: SimStateFile | undefined,
   env: CommandEnv,
-  command: (env: CommandEnv) => Promise<void>,
-): Promise<void> {
+  command: (inv: DeviceInvocation) => Promise<CommandRunner>,
+): Promise<number> {
+  let status = EXIT_OK;
   const stateFile = inv.sim?.stateFile;
   let failed = false;
   let failure: unknown;
@@ -146,7 +175,9 @@ async function runWithBackend(
     if (simState !== undefined && devices !== undefined && savedState !== undefined) {
       for (const note of simState.restoreSimState(devices, savedState)) env.reporter.emit({ type: 'warning', message: note });
     }
-    await command(env).catch(fail);
+    const resolved = inv.deviceIndex === undefined ? inv : (await import('./device-index.js')).withIndexResolved(inv, await env.ops.listDevices(env.ctx));
+    const runner = await command(resolved);
+    status = (await runner(env).catch(fail)) ?? EXIT_OK;
     if (simState !== undefined && devices !== undefined && stateFile !== undefined) {
       // Read the bus again: a device that re-enumerated is a new object now.
       await simState.saveSimState(stateFile, simState.snapshotDevices(backend) ?? devices).catch(fail);
@@ -161,6 +192,7 @@ async function runWithBackend(
     }
   }
   if (failed) throw failure;
+  return status;
 }
 
 /** A CliIo over the real process streams. */

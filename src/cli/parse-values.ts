@@ -166,3 +166,11 @@ export function parseHex16(flag: string, text: string): number {
   }
   return parseInt(text.replace(/^0x/i, ''), 16);
 }
+
+/** Seconds as a decimal (`10`, `2.5`), greater than 0 and at most `max`; returned in whole milliseconds. */
+export function parseSecondsToMs(flag: string, text: string, max = 3600): number {
+  const value = /^([0-9]+(\.[0-9]*)?|\.[0-9]+)$/.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(value)) throw usage(flag, text, 'not a number of seconds', 'write seconds as a decimal number, e.g. 10 or 2.5');
+  if (value <= 0 || value > max) throw usage(flag, text, `out of range (more than 0, at most ${max} s)`, `give a value from 0.001 to ${max}`);
+  return Math.max(1, Math.round(value * 1000));
+}

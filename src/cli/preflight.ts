@@ -56,8 +56,25 @@ async function checkOutput(file: string, force: boolean, cwd: string): Promise<v
   }
 }
 
+/** A plan's files: those without {port}/{serial} can be checked now; errors name the step's JSON path. */
+async function checkPlanFiles(inv: Extract<Invocation, { command: 'run' }>, cwd: string): Promise<void> {
+  for (const [i, step] of inv.plan.steps.entries()) {
+    if ((step.kind !== 'download' && step.kind !== 'upload') || /\{(port|serial)\}/.test(step.file)) continue;
+    try {
+      if (step.kind === 'download') await checkInput(step.file, cwd);
+      else await checkOutput(step.file, step.force === true, cwd);
+    } catch (e) {
+      if (!(e instanceof DfuFlashError)) throw e;
+      const where = `plan file ${displayPath(inv.planFile, cwd)}: steps[${i}].${step.kind}.file`;
+      const hint = e.code === 'FILE_EXISTS' ? 'choose another name, or add "force": true to the upload step' : 'file names in a plan are relative to the plan\'s folder';
+      throw new DfuFlashError(e.code, `${where}: ${e.message}`, { hint, details: e.details, cause: e });
+    }
+  }
+}
+
 /** Throws FILE_NOT_FOUND / FILE_EXISTS before anything touches USB. */
 export async function preflight(inv: Invocation, cwd: string): Promise<void> {
   if (inv.command === 'download') await checkInput(inv.request.file, cwd);
   else if (inv.command === 'upload') await checkOutput(inv.request.file, inv.request.force, cwd);
+  else if (inv.command === 'run') await checkPlanFiles(inv, cwd);
 }

@@ -20,7 +20,23 @@ export function addSelection(cmd: Command): Command {
     .option('-i, --intf <n>', 'DFU interface number')
     .option('-a, --alt <n|name>', 'alt setting number, or its name ("Internal Flash" or the exact interface string)')
     .option('-S, --serial <serial[,dfuSerial]>', 'serial number in runtime[,DFU] mode')
-    .option('-n, --devnum <n>', 'USB device address');
+    .option('-n, --devnum <n>', 'USB device address')
+    .option('-N, --index <n>', 'the device numbered n in `dfu-flash list` (1, 2, ...)');
+}
+
+/** -w, --wait-timeout and --no-auto-detach: how to get hold of a device that is not there yet, or in runtime mode. */
+export function addAcquire(cmd: Command): Command {
+  return cmd
+    .option('-w, --wait', 'wait for a matching device to appear (up to --wait-timeout)')
+    .option('--wait-timeout <s>', 'seconds to wait for the device to appear, or to come back in DFU mode after a detach (default 10)')
+    .option('--no-auto-detach', 'fail on a runtime-mode device instead of detaching it into DFU mode');
+}
+
+/** download only: --all and --leave-watch. */
+export function addBoards(cmd: Command): Command {
+  return cmd
+    .option('--all', 'flash every matching board in parallel (one result per board)')
+    .option('--leave-watch <ms>', 'after :leave or manifestation, watch the bus this long and warn if the device comes back to the bootloader (default 0 = off)');
 }
 
 export function addTransfer(cmd: Command): Command {

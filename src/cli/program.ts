@@ -10,6 +10,8 @@ import { DfuFlashError } from '../shared/errors.js';
 import type { CommandName } from './invocation.js';
 import { COMMAND_EXAMPLES, PROGRAM_EXAMPLES } from './help-text.js';
 import {
+  addAcquire,
+  addBoards,
   addCommon,
   addConvertOptions,
   addDownloadExtras,
@@ -29,9 +31,29 @@ export interface RawCommand {
   /** The positional arguments, in order (e.g. ['add', 'fw.bin'] for `suffix add fw.bin`). */
   args: string[];
   opts: Record<string, unknown>;
+  /** Built from a dfu-util command line (dfu-util compatibility mode). */
+  dfuUtil?: boolean;
+  /** Warnings to show before the operation (dfu-util options that have no effect). */
+  notices?: string[];
 }
 
-export const COMMANDS = ['list', 'download', 'upload', 'detach', 'info', 'suffix', 'convert', 'udev-rules', 'doctor', 'completion'] as const satisfies readonly CommandName[];
+export const COMMANDS = [
+  'list',
+  'download',
+  'upload',
+  'detach',
+  'erase',
+  'unprotect',
+  'leave',
+  'reset',
+  'run',
+  'info',
+  'suffix',
+  'convert',
+  'udev-rules',
+  'doctor',
+  'completion',
+] as const satisfies readonly CommandName[];
 
 export type RawParse = RawCommand | { text: string; stream: 'stdout' | 'stderr'; exitCode: number };
 
@@ -70,15 +92,37 @@ export function buildProgram(version: string, onCommand: (raw: RawCommand) => vo
     };
 
   addCommon(addSelection(define('list', '', 'list DFU-capable devices, their alt settings and memory layouts'))).action(action('list'));
-  addDownloadExtras(
-    addTransferTimeout(addCommon(addTransfer(addSelection(define('download', '<file>', 'write a firmware file (bin, DfuSe .dfu, Intel HEX, S-record, ELF) to the device'))))),
+  const device = (cmd: Command): Command => addTransferTimeout(addCommon(addSelection(cmd)));
+  addBoards(
+    addDownloadExtras(
+      addAcquire(device(addTransfer(define('download', '<file>', 'write a firmware file (bin, DfuSe .dfu, Intel HEX, S-record, ELF) to the device')))),
+    ),
   ).action(action('download'));
-  addTransferTimeout(
-    addCommon(addTransfer(addSelection(define('upload', '<file>', "read the device's memory into a file"))))
+  addAcquire(
+    device(addTransfer(define('upload', '<file>', "read the device's memory into a file")))
       .option('-Z, --upload-size <bytes>', 'expected upload size (plain DFU: also an upper limit)')
       .option('-f, --force', 'overwrite the output file if it exists'),
   ).action(action('upload'));
-  addTransferTimeout(addCommon(addSelection(define('detach', '', 'send DFU_DETACH to a runtime-mode device so it enters DFU mode')))).action(action('detach'));
+  device(define('detach', '', 'send DFU_DETACH to a runtime-mode device so it enters DFU mode'))
+    .option('-w, --wait', 'wait until the device is back in DFU mode (up to --wait-timeout)')
+    .option('--wait-timeout <s>', 'seconds to wait for the device to come back in DFU mode (default 10)')
+    .action(action('detach'));
+  addAcquire(device(define('erase', '', 'DfuSe: erase the whole flash of the alt setting (mass erase)')))
+    .option('--mass', 'erase every sector (required: a download erases only the sectors it needs by itself)')
+    .option('--force', 'confirm: everything in the flash is lost')
+    .option('--leave [address]', 'leave DFU mode afterwards (jumping to address, if given)')
+    .action(action('erase'));
+  addAcquire(device(define('unprotect', '', 'DfuSe: lift read-out protection (the chip erases its whole flash and resets)')))
+    .option('--force', 'confirm: everything in the flash is lost')
+    .action(action('unprotect'));
+  addAcquire(device(define('leave', '', 'leave DFU mode and start the application (DfuSe: jump to --address; DFU 1.1: reset)')))
+    .option('--address <addr>', 'DfuSe: the address to jump to (default: the one the device uses)')
+    .action(action('leave'));
+  addAcquire(device(define('reset', '', 'reset the device (DFU_DETACH, then a USB reset unless it detaches by itself)'))).action(action('reset'));
+  addTransferTimeout(addCommon(addSelection(define('run', '<plan>', 'run a plan file (JSON): steps such as detach, download, upload, leave on one board or --all'))))
+    .option('--all', 'run the plan on every matching board in parallel')
+    .option('--wait-timeout <s>', "seconds to wait for a board to come back in DFU mode after a detach (default: the plan's waitTimeoutMs, else 10)")
+    .action(action('run'));
 
   addOutput(addFormat(define('info', '<file>', 'describe a firmware file: format, segments, start address, DFU suffix, DfuSe targets'))).action(action('info'));
   const suffix = program

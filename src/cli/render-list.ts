@@ -1,7 +1,9 @@
 /**
- * The `list` table: one row per device (ids, mode, serial, port path, devnum,
- * DFU version, transfer size, attributes in words), then each alt setting
- * with its exact name quoted and its parsed memory regions.
+ * The `list` table: one row per device (its number for -N, ids, mode,
+ * serial, port path, devnum, DFU version, transfer size, attributes in
+ * words), notes (quirks applied, a serial that cannot tell boards apart),
+ * then each alt setting with its exact name quoted and its parsed memory
+ * regions.
  */
 import { hex16 } from '../shared/errors.js';
 import type { MemoryLayout } from '../dfu/plan-types.js';
@@ -30,11 +32,12 @@ export function formatAttributes(f: FunctionalDescriptor): string {
   return words.length === 0 ? 'none' : words.join(', ');
 }
 
-const HEADER = ['VID:PID', 'MODE', 'SERIAL', 'PATH', 'DEVNUM', 'DFU', 'XFER', 'ATTRIBUTES'];
+const HEADER = ['#', 'VID:PID', 'MODE', 'SERIAL', 'PATH', 'DEVNUM', 'DFU', 'XFER', 'ATTRIBUTES'];
 
-function row(d: ListedDevice): string[] {
+function row(d: ListedDevice, index: number): string[] {
   const f = d.alts.find((a) => a.functional !== undefined)?.functional;
   return [
+    String(index),
     `${hex16(d.vendorId)}:${hex16(d.productId)}`,
     d.mode === 'dfu' ? 'DFU' : 'runtime',
     d.serial === undefined ? '-' : oneLine(d.serial),
@@ -68,17 +71,19 @@ function notes(d: ListedDevice): string[] {
     if (d.stringError.hint !== undefined && d.stringError.hint !== '') lines.push(`  hint: ${oneLine(d.stringError.hint)}`);
   }
   if (d.serialNotUnique === true) {
-    lines.push(
-      `  note: serial ${JSON.stringify(d.serial ?? '')} is not unique (other boards of this kind report the same); select this one with -p ${d.portPath}`,
-    );
+    lines.push(`  note: serial ${JSON.stringify(d.serial ?? '')} cannot tell boards apart (every board of this kind reports it): use -p ${d.portPath} to select this one`);
   }
+  if (d.quirks !== undefined && d.quirks.length > 0) lines.push(`  quirks: ${d.quirks.map(oneLine).join(', ')}`);
   return lines;
 }
 
-/** The whole listing (ends with a newline); an empty string for no devices. */
-export function renderDeviceList(devices: readonly ListedDevice[], formatLayout: LayoutFormatter): string {
+/**
+ * The whole listing (ends with a newline); an empty string for no devices.
+ * `indexOf` gives each device its number for -N (default: 1, 2, ... in order).
+ */
+export function renderDeviceList(devices: readonly ListedDevice[], formatLayout: LayoutFormatter, indexOf: (d: ListedDevice, i: number) => number = (_, i) => i + 1): string {
   if (devices.length === 0) return '';
-  const rows = devices.map(row);
+  const rows = devices.map((d, i) => row(d, indexOf(d, i)));
   const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   const out = [line(HEADER)];
@@ -87,5 +92,6 @@ export function renderDeviceList(devices: readonly ListedDevice[], formatLayout:
     out.push(line(rows[i]!), ...notes(d));
     for (const alt of d.alts) out.push(...altLines(alt, formatLayout));
   });
+  if (devices.length > 1) out.push('', 'Select one device with -N # (the number above), -p PATH or -S SERIAL.');
   return out.join('\n') + '\n';
 }

@@ -4,17 +4,24 @@ import { DfuFlashError, type ErrorCode } from '../shared/errors.js';
 import type { OutputOptions } from './invocation.js';
 import { parseInteger, parseProfiles, parseTimeScale } from './parse-values.js';
 
+function parseOrIssue<T>(parse: (text: string) => T, text: string, ctx: z.core.$RefinementCtx): T {
+  try {
+    return parse(text);
+  } catch (e) {
+    if (!(e instanceof DfuFlashError)) throw e;
+    ctx.addIssue({ code: 'custom', message: e.message, params: { code: e.code, hint: e.hint, details: e.details } });
+    return z.NEVER;
+  }
+}
+
 /** A string option parsed by `parse`; its DfuFlashError becomes a zod issue carrying code and hint. */
 export function parsed<T>(parse: (text: string) => T) {
-  return z.string().transform((text, ctx): T => {
-    try {
-      return parse(text);
-    } catch (e) {
-      if (!(e instanceof DfuFlashError)) throw e;
-      ctx.addIssue({ code: 'custom', message: e.message, params: { code: e.code, hint: e.hint, details: e.details } });
-      return z.NEVER;
-    }
-  });
+  return z.string().transform((text, ctx): T => parseOrIssue(parse, text, ctx));
+}
+
+/** An option with an optional value (`--leave [address]`): true without one, else the parsed value. */
+export function flagOrParsed<T>(parse: (text: string) => T) {
+  return z.union([z.literal(true), z.string()]).transform((v, ctx): true | T => (v === true ? true : parseOrIssue(parse, v, ctx)));
 }
 
 export const integer = (flag: string, min: number, max: number) => parsed((s) => parseInteger(flag, s, { min, max }));

@@ -8,37 +8,14 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDfuseAddress } from '../dfu/dfuse-address.js';
 import { DfuFlashError } from '../shared/errors.js';
-import type { DeviceSelector } from '../ops/types.js';
-import type { Invocation, SimOptions } from './invocation.js';
-import { check, integer, output, parsed, simulation, toOutput } from './schema-helpers.js';
-import {
-  parseAlt,
-  parseDeviceIds,
-  parsePortPath,
-  parseSerials,
-} from './parse-values.js';
+import type { Invocation } from './invocation.js';
+import { check, integer, parsed, toOutput } from './schema-helpers.js';
+import { acquire, common, finishDevice, selection, timeout, toAcquire, toSelector, toSim, waitTimeout } from './schema-device.js';
 import type { RawCommand } from './program.js';
 import { toToolInvocation } from './schemas-tools.js';
+import { toOpInvocation } from './schemas-ops.js';
 
-const selection = {
-  device: parsed(parseDeviceIds).optional(),
-  path: parsed(parsePortPath).optional(),
-  cfg: integer('-c/--cfg', 0, 255).optional(),
-  intf: integer('-i/--intf', 0, 255).optional(),
-  alt: parsed(parseAlt).optional(),
-  serial: parsed(parseSerials).optional(),
-  devnum: integer('-n/--devnum', 0, 255).optional(),
-};
-
-const common = {
-  ...simulation,
-  simState: z.string().min(1, '--sim-state needs a file name').optional(),
-  ...output,
-};
-
-const timeout = {
-  transferTimeout: integer('--transfer-timeout', 1, 3_600_000).optional(),
-};
+export { toSelector, withSim } from './schema-device.js';
 
 const transfer = {
   transferSize: integer('-t/--transfer-size', 1, 0xffff).optional(),
@@ -55,7 +32,10 @@ export const downloadSchema = z
     ...common,
     ...transfer,
     ...timeout,
+    ...acquire,
     file,
+    all: z.boolean().optional(),
+    leaveWatch: integer('--leave-watch', 0, 600_000).optional(),
     verify: z.boolean().optional(),
     skipUnchanged: z.boolean().optional(),
     dryRun: z.boolean().optional(),
@@ -69,51 +49,28 @@ export const uploadSchema = z
     ...common,
     ...transfer,
     ...timeout,
+    ...acquire,
     file,
     uploadSize: integer('-Z/--upload-size', 1, 0xffffffff).optional(),
     force: z.boolean().optional(),
   })
   .strict();
-export const detachSchema = z.object({ ...selection, ...common, ...timeout }).strict();
-
-type SelectionValues = z.output<z.ZodObject<typeof selection>>;
-type CommonValues = z.output<z.ZodObject<typeof common>>;
-
-function toSelector(v: SelectionValues): DeviceSelector {
-  const s: DeviceSelector = {};
-  if (v.device?.runtimeIds !== undefined) s.runtimeIds = v.device.runtimeIds;
-  if (v.device?.dfuIds !== undefined) s.dfuIds = v.device.dfuIds;
-  if (v.serial?.runtimeSerial !== undefined) s.runtimeSerial = v.serial.runtimeSerial;
-  if (v.serial?.dfuSerial !== undefined) s.dfuSerial = v.serial.dfuSerial;
-  if (v.path !== undefined) s.path = v.path;
-  if (v.devnum !== undefined) s.devnum = v.devnum;
-  if (v.cfg !== undefined) s.cfg = v.cfg;
-  if (v.intf !== undefined) s.intf = v.intf;
-  if (v.alt !== undefined) s.alt = v.alt;
-  return s;
-}
-
-function toSim(v: Partial<CommonValues>, cwd: string): SimOptions | undefined {
-  if (v.simulate === undefined) {
-    const stray = v.simState !== undefined ? '--sim-state' : v.simTimeScale !== undefined ? '--sim-time-scale' : undefined;
-    if (stray !== undefined) {
-      throw new DfuFlashError('USAGE', `${stray} needs --simulate`, { hint: 'e.g. --simulate stm32f4-sysboot ' + stray + (stray === '--sim-state' ? ' flash.json' : ' 0') });
-    }
-    return undefined;
-  }
-  const sim: SimOptions = { profiles: v.simulate, timeScale: v.simTimeScale ?? 1 };
-  if (v.simState !== undefined) sim.stateFile = resolve(cwd, v.simState);
-  return sim;
-}
+export const detachSchema = z.object({ ...selection, ...common, ...timeout, wait: z.boolean().optional(), waitTimeout }).strict();
 
 /** Validate a parsed command line and build its typed invocation. */
 export function toInvocation(raw: RawCommand, cwd: string): Invocation {
+  const inv = buildInvocation(raw, cwd);
+  return raw.notices === undefined || raw.notices.length === 0 ? inv : { ...inv, notices: raw.notices };
+}
+
+function buildInvocation(raw: RawCommand, cwd: string): Invocation {
   const file = raw.args[0];
   const input = file === undefined ? raw.opts : { ...raw.opts, file };
   switch (raw.command) {
     case 'list': {
       const v = check(listSchema, input);
-      return withSim({ command: 'list', filter: toSelector(v), output: toOutput(v) }, toSim(v, cwd));
+      const inv = { command: 'list' as const, filter: toSelector(v), output: toOutput(v), ...(raw.dfuUtil === true ? { style: 'dfu-util' as const } : {}) };
+      return finishDevice(inv, v, cwd);
     }
     case 'download': {
       const v = check(downloadSchema, input);
@@ -128,8 +85,15 @@ export function toInvocation(raw: RawCommand, cwd: string): Invocation {
         ...(v.dryRun === true ? { dryRun: true } : {}),
         ...(v.format !== undefined && v.format !== 'auto' ? { format: v.format } : {}),
         ...(v.ignoreSuffix === true ? { ignoreSuffix: true } : {}),
+        ...toAcquire(v),
+        ...(v.leaveWatch !== undefined && v.leaveWatch > 0 ? { watchAfterLeaveMs: v.leaveWatch } : {}),
       };
-      return withTimeout(withSim({ command: 'download', request, output: toOutput(v) }, toSim(v, cwd)), v.transferTimeout);
+      if (v.all === true && v.index !== undefined) {
+        throw new DfuFlashError('USAGE', '--all and -N/--index contradict each other: -N chooses one device', {
+          hint: 'drop -N to flash every matching board, or drop --all',
+        });
+      }
+      return finishDevice({ command: 'download', request, output: toOutput(v), ...(v.all === true ? { all: true as const } : {}) }, v, cwd);
     }
     case 'upload': {
       const v = check(uploadSchema, input);
@@ -141,22 +105,22 @@ export function toInvocation(raw: RawCommand, cwd: string): Invocation {
         ...(v.transferSize !== undefined ? { transferSize: v.transferSize } : {}),
         force: v.force === true,
         reset: v.reset === true,
+        ...toAcquire(v),
       };
-      return withTimeout(withSim({ command: 'upload', request, output: toOutput(v) }, toSim(v, cwd)), v.transferTimeout);
+      return finishDevice({ command: 'upload', request, output: toOutput(v) }, v, cwd);
     }
     case 'detach': {
       const v = check(detachSchema, input);
-      return withTimeout(withSim({ command: 'detach', request: { selector: toSelector(v) }, output: toOutput(v) }, toSim(v, cwd)), v.transferTimeout);
+      const request = { selector: toSelector(v), ...toAcquire(v) };
+      return finishDevice({ command: 'detach', request, output: toOutput(v) }, v, cwd);
     }
+    case 'erase':
+    case 'unprotect':
+    case 'leave':
+    case 'reset':
+    case 'run':
+      return toOpInvocation(raw, cwd);
     default:
       return toToolInvocation(raw, cwd, (v) => toSim(v, cwd));
   }
-}
-
-export function withSim<T extends Invocation>(inv: T, sim: SimOptions | undefined): T {
-  return sim === undefined ? inv : { ...inv, sim };
-}
-
-function withTimeout<T extends Invocation>(inv: T, ms: number | undefined): T {
-  return ms === undefined ? inv : { ...inv, transferTimeoutMs: ms };
 }

@@ -1,6 +1,7 @@
 /** Test doubles for the CLI: in-memory streams, a recording backend and canned use cases. */
 import type { CliIo, OpsApi } from '../../src/cli/io.js';
 import type { ListedDevice, OperationResult } from '../../src/ops/types.js';
+import type { BoardResult, PlanBoardResult } from '../../src/ops/index.js';
 import type { DfuDeviceInfo, DfuTransport, UsbBackend } from '../../src/transport/types.js';
 import { DfuFlashError } from '../../src/shared/errors.js';
 
@@ -97,7 +98,16 @@ export interface OpsCall {
 }
 
 /** Use cases that record their requests and return canned results (or throw `fail`). */
-export function fakeOps(o: { devices?: ListedDevice[]; result?: OperationResult; fail?: unknown; during?: (emit: (e: never) => void) => void } = {}): OpsApi & { calls: OpsCall[] } {
+export function fakeOps(
+  o: {
+    devices?: ListedDevice[];
+    result?: OperationResult;
+    fail?: unknown;
+    during?: (emit: (e: never) => void) => void;
+    boards?: BoardResult[];
+    planResults?: PlanBoardResult[];
+  } = {},
+): OpsApi & { calls: OpsCall[] } {
   const calls: OpsCall[] = [];
   const finish = (op: keyof OpsApi, request: unknown): OperationResult => {
     calls.push({ op, request });
@@ -122,6 +132,28 @@ export function fakeOps(o: { devices?: ListedDevice[]; result?: OperationResult;
     async detach(req, ctx) {
       o.during?.(ctx.emit as never);
       return finish('detach', req);
+    },
+    async downloadAll(req, _ctx, emitFor) {
+      calls.push({ op: 'downloadAll', request: req });
+      if (o.fail !== undefined) throw o.fail;
+      const results = o.boards ?? [];
+      for (const b of results) o.during?.(emitFor(b.portPath) as never);
+      return results;
+    },
+    async runPlan(plan, _ctx, emitFor) {
+      calls.push({ op: 'runPlan', request: plan });
+      if (o.fail !== undefined) throw o.fail;
+      const results = o.planResults ?? [];
+      for (const b of results) o.during?.(emitFor(b.portPath) as never);
+      return results;
+    },
+    async leave(req, ctx) {
+      o.during?.(ctx.emit as never);
+      return finish('leave', req);
+    },
+    async dfuseCommand(req, ctx) {
+      o.during?.(ctx.emit as never);
+      return finish('dfuseCommand', req);
     },
   };
 }

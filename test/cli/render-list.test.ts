@@ -13,8 +13,8 @@ describe('list table', () => {
   test('exact rendering', () => {
     const text = renderDeviceList([STM32F4, BMP_RUNTIME, STM32F0, UNREADABLE], stubLayout);
     const expected = [
-      'VID:PID    MODE     SERIAL        PATH   DEVNUM  DFU         XFER  ATTRIBUTES',
-      '0483:df11  DFU      3276365B3138  1-1    5       DfuSe 1.1a  2048  download, upload, will-detach',
+      '#  VID:PID    MODE     SERIAL        PATH   DEVNUM  DFU         XFER  ATTRIBUTES',
+      '1  0483:df11  DFU      3276365B3138  1-1    5       DfuSe 1.1a  2048  download, upload, will-detach',
       '  intf 0 alt 0  "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg"',
       '                Internal Flash: <3 segment(s)>',
       '  intf 0 alt 1  "@Option Bytes  /0x1FFFC000/01*016 g"',
@@ -24,19 +24,21 @@ describe('list table', () => {
       '  intf 0 alt 3  "@Device Feature/0xFFFF0000/01*004 g"',
       '                Device Feature: <1 segment(s)>',
       '',
-      '1d50:6018  runtime  C2C89BDB      3-4.2  76      DfuSe 1.1a  1024  download, will-detach',
+      '2  1d50:6018  runtime  C2C89BDB      3-4.2  76      DfuSe 1.1a  1024  download, will-detach',
       '  intf 4 alt 0  "Black Magic Firmware Upgrade (STLINK)"',
       '',
-      '0483:df11  DFU      FFFFFFFEFFFF  1-2    9       DfuSe 1.1a  2048  download, upload, will-detach',
-      '  note: serial "FFFFFFFEFFFF" is not unique (other boards of this kind report the same); select this one with -p 1-2',
+      '3  0483:df11  DFU      FFFFFFFEFFFF  1-2    9       DfuSe 1.1a  2048  download, upload, will-detach',
+      '  note: serial "FFFFFFFEFFFF" cannot tell boards apart (every board of this kind reports it): use -p 1-2 to select this one',
       '  intf 0 alt 0  "@Option Bytes  /0x1FFFF800/01*016 e"',
       '                Option Bytes: <1 segment(s)>',
       '',
-      '28e9:0189  DFU      -             2-8    12      1.1         256   download, upload, manifestation-tolerant',
+      '4  28e9:0189  DFU      -             2-8    12      1.1         256   download, upload, manifestation-tolerant',
       '  strings unreadable: cannot open 28e9:0189 at 2-8: permission denied',
       '  hint: install a udev rule: SUBSYSTEMS=="usb", ATTRS{idVendor}=="28e9", ATTRS{idProduct}=="0189", TAG+="uaccess"',
       '  intf 0 alt 0  (name unreadable: LIBUSB_ERROR_ACCESS)',
       '  intf 0 alt 1  (no name)',
+      '',
+      'Select one device with -N # (the number above), -p PATH or -S SERIAL.',
       '',
     ].join('\n');
     assert.equal(text, expected);
@@ -57,6 +59,13 @@ describe('list table', () => {
   test('a layout that did not parse says so', () => {
     const d = { ...STM32F4, alts: [{ ...STM32F4.alts[0]!, layout: undefined, name: '@Broken/0xZZ', layoutError: 'bad address 0xZZ' }] };
     assert.ok(renderDeviceList([d], stubLayout).includes('\n                layout not understood: bad address 0xZZ\n'));
+  });
+
+  test('the numbers come from indexOf (the unfiltered listing), quirks get a line', () => {
+    const text = renderDeviceList([{ ...STM32F0, quirks: ['stm32f0-serial', 'no-block-addressing'] }], stubLayout, () => 7);
+    assert.ok(text.startsWith('#  VID:PID    MODE  SERIAL        PATH  DEVNUM  DFU         XFER  ATTRIBUTES\n7  0483:df11  DFU '), text);
+    assert.ok(text.includes('\n  quirks: stm32f0-serial, no-block-addressing\n'), text);
+    assert.ok(!text.includes('Select one device'), 'no footer for a single device');
   });
 
   test('no devices: empty string', () => {

@@ -203,7 +203,7 @@ describe('list', () => {
   test('table on stdout', async () => {
     const io = memoryIo();
     assert.equal(await run(['list'], io, { ops: fakeOps({ devices: [STM32F4, BMP_RUNTIME] }), createBackend: backendFactory().createBackend }), 0);
-    assert.ok(io.out().startsWith('VID:PID    MODE     SERIAL        PATH   DEVNUM  DFU         XFER  ATTRIBUTES\n0483:df11  DFU'));
+    assert.ok(io.out().startsWith('#  VID:PID    MODE     SERIAL        PATH   DEVNUM  DFU         XFER  ATTRIBUTES\n1  0483:df11  DFU'), io.out());
     assert.ok(io.out().includes('\n  intf 4 alt 0  "Black Magic Firmware Upgrade (STLINK)"\n'));
     assert.equal(io.err(), '');
   });
@@ -213,7 +213,14 @@ describe('list', () => {
     const code = await run(['list', '--json', '-d', ',*:*'], io, { ops: fakeOps({ devices: [STM32F4, BMP_RUNTIME] }), createBackend: backendFactory().createBackend });
     assert.equal(code, 0);
     assert.equal(io.out().split('\n').length, 2);
-    assert.deepEqual(JSON.parse(io.out()), { type: 'result', ok: true, operation: 'list', devices: [JSON.parse(JSON.stringify(STM32F4))] });
+    assert.deepEqual(JSON.parse(io.out()), { type: 'result', ok: true, operation: 'list', devices: [{ index: 1, ...JSON.parse(JSON.stringify(STM32F4)) }] });
+  });
+
+  test('--json: a filtered device keeps its number from the whole listing', async () => {
+    const io = memoryIo();
+    assert.equal(await run(['list', '--json', '-d', '1d50:6018'], io, { ops: fakeOps({ devices: [STM32F4, BMP_RUNTIME] }), createBackend: backendFactory().createBackend }), 0);
+    const doc = JSON.parse(io.out()) as { devices: { index: number; portPath: string }[] };
+    assert.deepEqual(doc.devices.map((d) => [d.index, d.portPath]), [[2, '3-4.2']]);
   });
 
   test('nothing found: a message on stderr, exit 0', async () => {

@@ -43,7 +43,7 @@ describe('with simulated devices', () => {
     const code = await runOrSkip(t, ['list', '--simulate', 'stm32f4-sysboot'], io);
     if (code === undefined) return;
     assert.equal(code, 0, io.err());
-    assert.match(io.out(), /^VID:PID +MODE +SERIAL +PATH +DEVNUM +DFU +XFER +ATTRIBUTES\n0483:df11 +DFU +\S+ +1-1 +\d+ +DfuSe 1\.1a +2048 +download, upload, will-detach\n/);
+    assert.match(io.out(), /^# +VID:PID +MODE +SERIAL +PATH +DEVNUM +DFU +XFER +ATTRIBUTES\n1 +0483:df11 +DFU +\S+ +1-1 +\d+ +DfuSe 1\.1a +2048 +download, upload, will-detach\n/);
     assert.ok(io.out().includes('  intf 0 alt 0  "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg"\n'));
     assert.ok(io.out().includes('Internal Flash: 0x08000000'));
   });

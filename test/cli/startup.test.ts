@@ -66,7 +66,7 @@ describe('what each command loads', () => {
   test('list --simulate on a terminal: no cli-progress, no libusb', async () => {
     const r = await loaded(['list', '--simulate', 'stm32f4-sysboot'], true);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^VID:PID/);
+    assert.match(r.stdout, /^# +VID:PID/);
     none(r.urls, 'cliProgress', 'usb', 'usbBackend');
   });
 
@@ -88,4 +88,18 @@ describe('what each command loads', () => {
       none(r.urls, 'cliProgress', 'usb', 'usbBackend', 'sim');
     });
   }
+
+  test('dfu-util help (dfu-flash -l -h): no zod, no libusb, no simulator, no progress bars', async () => {
+    const r = await loaded(['-l', '-h'], true);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^Usage: dfu-flash \[dfu-util options\]/);
+    none(r.urls, 'cliProgress', 'usb', 'usbBackend', 'sim', 'zod', 'chalk');
+  });
+
+  test('dfu-util -l --simulate on a terminal: no cli-progress, no libusb', async () => {
+    const r = await loaded(['-l', '--simulate', 'stm32f4-sysboot'], true);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^Found DFU: \[0483:df11\]/);
+    none(r.urls, 'cliProgress', 'usb', 'usbBackend');
+  });
 });

@@ -1,6 +1,9 @@
 /**
  * `dfu-flash list`: the table on stdout, or with --json one JSON document
- * `{"type":"result","ok":true,"operation":"list","devices":[...]}`.
+ * `{"type":"result","ok":true,"operation":"list","devices":[{"index":1,...}]}`.
+ * Each device keeps the number it has in the unfiltered listing (what -N
+ * takes), also when selection flags hide the others. In dfu-util
+ * compatibility mode (`dfu-flash -l`), dfu-util's `Found DFU: ...` lines.
  */
 import type { ListInvocation } from '../invocation.js';
 import { filterListed } from '../list-filter.js';
@@ -11,13 +14,16 @@ import type { CommandEnv } from './env.js';
 export async function runList(inv: ListInvocation, env: CommandEnv): Promise<void> {
   const all = await env.ops.listDevices(env.ctx);
   const devices = filterListed(all, inv.filter);
+  const numbers = new Map(all.map((d, i) => [d.key, i + 1]));
+  const indexOf = (d: { key: string }, i: number): number => numbers.get(d.key) ?? i + 1;
   env.reporter.close();
   if (inv.output.json) {
-    env.io.stdout.write(toJsonLine({ type: 'result', ok: true, operation: 'list', devices }) + '\n');
+    const indexed = devices.map((d, i) => ({ index: indexOf(d, i), ...d }));
+    env.io.stdout.write(toJsonLine({ type: 'result', ok: true, operation: 'list', devices: indexed }) + '\n');
     return;
   }
   if (devices.length === 0) {
-    if (inv.output.quiet) return;
+    if (inv.output.quiet || inv.style === 'dfu-util') return;
     env.io.stderr.write(
       all.length === 0
         ? 'No DFU-capable USB device found.\n  hint: connect the device in DFU mode (ST parts: BOOT0 high during reset) or in its DFU-capable application\n'
@@ -25,6 +31,11 @@ export async function runList(inv: ListInvocation, env: CommandEnv): Promise<voi
     );
     return;
   }
+  if (inv.style === 'dfu-util') {
+    const { renderDfuUtilList } = await import('../render-dfu-util-list.js');
+    env.io.stdout.write(renderDfuUtilList(devices));
+    return;
+  }
   const { formatLayout } = await import('../../dfu/memory-layout.js');
-  env.io.stdout.write(renderDeviceList(devices, formatLayout));
+  env.io.stdout.write(renderDeviceList(devices, formatLayout, indexOf));
 }

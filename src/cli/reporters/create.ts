@@ -11,7 +11,7 @@ import type { OperationResult } from '../../ops/types.js';
 import type { Clock } from '../../transport/clock.js';
 import type { OutputOptions } from '../invocation.js';
 import type { CliIo } from '../io.js';
-import { oneLine, summaryLine } from './format.js';
+import { oneLine, summaryLine, type ResultKind } from './format.js';
 import { eventJson, resultJson, toJsonLine } from './json.js';
 import { PlainProgress } from './plain-progress.js';
 import type { LineSink, Reporter, Style } from './types.js';
@@ -74,10 +74,10 @@ export async function createReporter(o: ReporterOptions): Promise<Reporter> {
   return {
     emit,
     close,
-    result(r: OperationResult): void {
+    result(r: OperationResult, kind?: ResultKind): void {
       close();
-      if (output.json) io.stdout.write(toJsonLine(resultJson(r)) + '\n');
-      else if (!output.quiet) io.stderr.write(summaryLine(r, io.cwd, { plannedSectors }) + '\n');
+      if (output.json) io.stdout.write(toJsonLine(resultJson(r, kind)) + '\n');
+      else if (!output.quiet) io.stderr.write(summaryLine(r, io.cwd, { plannedSectors }, kind) + '\n');
     },
   };
 }

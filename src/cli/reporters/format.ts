@@ -62,13 +62,31 @@ function skippedText(skipped: { sectors: number; bytes: number }, planned: numbe
   return `; skipped ${skipped.sectors}${of} ${unit} (${skipped.bytes} bytes) already up to date`;
 }
 
+/**
+ * What an operation that reports `operation: 'command'` really did (DfuSe
+ * command mode, leave and reset), for the summary and the JSON result.
+ */
+export type ResultKind = 'mass-erase' | 'unprotect' | 'leave' | 'reset';
+
 /** One sentence for stderr, e.g. 'Downloaded 102400 bytes to 0483:df11 (1-1) alt 0 in 6.12 s; device left DFU mode'. */
-export function summaryLine(r: OperationResult, cwd: string, context: SummaryContext = {}): string {
+export function summaryLine(r: OperationResult, cwd: string, context: SummaryContext = {}, kind?: ResultKind): string {
   const device = formatDevice(r.device);
   const alt = `alt ${r.device.alternateSetting}`;
   const time = formatSeconds(r.elapsedMs);
   let s: string;
-  switch (r.operation) {
+  switch (kind ?? r.operation) {
+    case 'mass-erase':
+      s = `Mass erase of ${device} ${alt} done in ${time}`;
+      break;
+    case 'unprotect':
+      s = `Unprotect of ${device} done in ${time}`;
+      break;
+    case 'leave':
+      s = `Leave sent to ${device} in ${time}`;
+      break;
+    case 'reset':
+      s = `Reset sent to ${device} in ${time}`;
+      break;
     case 'download':
       if (r.plan !== undefined) return `Dry run: planned a download of ${r.bytes} bytes to ${device} ${alt}; nothing was sent to the device`;
       s = `Downloaded ${r.bytes} bytes to ${device} ${alt} in ${time}`;
@@ -82,6 +100,9 @@ export function summaryLine(r: OperationResult, cwd: string, context: SummaryCon
     }
     case 'detach':
       s = `Detached ${device} in ${time}`;
+      break;
+    case 'command':
+      s = `Done on ${device} ${alt} in ${time}`;
       break;
   }
   return r.outcome === undefined || r.outcome === '' ? s : `${s}; ${oneLine(r.outcome)}`;

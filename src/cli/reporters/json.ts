@@ -44,8 +44,9 @@ export function eventJson(e: FlashEvent): unknown {
   };
 }
 
-export function resultJson(result: OperationResult): unknown {
-  return { type: 'result', ok: true, ...result };
+/** The final line of a successful operation; `kind` replaces `operation: 'command'` with mass-erase, unprotect, leave or reset. */
+export function resultJson(result: OperationResult, kind?: string): unknown {
+  return { type: 'result', ok: true, ...result, ...(kind === undefined ? {} : { operation: kind }) };
 }
 
 export function errorJson(error: DfuFlashError, exitCode: number): unknown {

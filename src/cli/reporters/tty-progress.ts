@@ -84,6 +84,8 @@ export class TtyProgress {
     this.active.clear();
     const m = this.multibar;
     this.multibar = undefined;
+    // print lines logged since the last redraw (cli-progress keeps them until then), then the final bars
+    m?.update();
     m?.stop();
   }
 

@@ -1,12 +1,13 @@
 /** A reporter turns the use case's FlashEvent stream and its result into output. */
 import type { Emit } from '../../dfu/events.js';
 import type { OperationResult } from '../../ops/types.js';
+import type { ResultKind } from './format.js';
 
 export interface Reporter {
   /** The event sink handed to the use case. */
   readonly emit: Emit;
-  /** The operation succeeded: final JSON line and/or the summary. */
-  result(result: OperationResult): void;
+  /** The operation succeeded: final JSON line and/or the summary. `kind` names what a download-shaped result did (erase, leave...). */
+  result(result: OperationResult, kind?: ResultKind): void;
   /** Stop progress output, e.g. before an error is printed. Safe to call twice. */
   close(): void;
 }
