@@ -2,7 +2,7 @@
 import { DfuFlashError } from '../shared/errors.js';
 import { DfuRequests } from '../dfu/requests.js';
 import { DEFAULT_QUIRKS, type Quirks } from '../dfu/quirks.js';
-import { functionalFor } from '../dfu/device-mode.js';
+import { functionalFor, isDfuseDescriptor } from '../dfu/device-mode.js';
 import type { DfuSession } from '../dfu/session.js';
 import type { FunctionalDescriptor } from '../transport/types.js';
 import type { OpContext } from './types.js';
@@ -93,11 +93,25 @@ export async function withSession<T>(
       emit: ctx.emit,
       functional: options.functional,
       transferSize: options.transferSize,
-      quirks: options.quirks ?? DEFAULT_QUIRKS,
+      quirks: blockAddressingFor(options.quirks ?? DEFAULT_QUIRKS, options, ctx),
     };
     return await fn(session);
   } finally {
     if (claimed) await transport.releaseInterface(iface).catch(() => undefined);
     await transport.close();
   }
+}
+
+/**
+ * DfuSe block addressing places block n at (n − 2) × the device's own
+ * wTransferSize: with any other block size (-t, or the Linux 4096 cap) every
+ * block needs its own SET_ADDRESS, or half the image lands in the wrong place.
+ */
+function blockAddressingFor(quirks: Quirks, options: OpenSessionOptions, ctx: OpContext): Quirks {
+  if (!quirks.blockAddressing || !isDfuseDescriptor(options.functional) || options.transferSize === options.functional.wTransferSize) return quirks;
+  ctx.emit({
+    type: 'debug',
+    message: `transfer size ${options.transferSize} differs from the device's wTransferSize ${options.functional.wTransferSize}: one SET_ADDRESS per block`,
+  });
+  return { ...quirks, blockAddressing: false };
 }

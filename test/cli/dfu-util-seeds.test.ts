@@ -48,7 +48,7 @@ describe('seed command lines write the flash', () => {
   // Known bug in the DfuSe engine (src/dfu, not the CLI): with -t smaller than the device's
   // wTransferSize, blocks are block-addressed with the host's size while the ROM strides by its
   // own wTransferSize, so half the image lands in the gaps and the download still exits 0.
-  test('-t 1024 on a DfuSe device with wTransferSize 2048 writes the image where it belongs', { todo: 'DfuSe engine: -t override with block addressing' }, () =>
+  test('-t 1024 on a DfuSe device with wTransferSize 2048 writes the image where it belongs', () =>
     withFiles({ 'firmware.bin': FW }, async (dir) => {
       const r = await simRun(['-a', '0', '-s', '0x08000000', '-t', '1024', '-D', 'firmware.bin'], F4, { cwd: dir });
       assert.equal(r.code, 0, r.io.err());
