@@ -5,13 +5,18 @@ let cached: string | undefined;
 
 export function packageVersion(): string {
   if (cached !== undefined) return cached;
-  try {
-    // dist/src/cli/version.js → package.json at the package root
-    const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
-    const version = (JSON.parse(text) as { version?: unknown }).version;
-    cached = typeof version === 'string' ? version : '0.0.0';
-  } catch {
-    cached = '0.0.0';
+  cached = '0.0.0';
+  // dist/src/cli/version.js, or a chunk of the bundle in dist/bundle/: walk up to the package root.
+  for (let up = 1; up <= 5; up++) {
+    try {
+      const text = readFileSync(new URL('../'.repeat(up) + 'package.json', import.meta.url), 'utf8');
+      const pkg = JSON.parse(text) as { name?: unknown; version?: unknown };
+      if (pkg.name !== 'dfu-flash') continue;
+      if (typeof pkg.version === 'string') cached = pkg.version;
+      break;
+    } catch {
+      // not here; one level up
+    }
   }
   return cached;
 }

@@ -15,7 +15,7 @@ import { FORMATS, ROOT } from './tmp-dir.js';
 const BIN = join(ROOT, 'bin', 'dfu-flash');
 
 /** Run bin/dfu-flash with a hook that logs every resolved module; `tty` makes stderr look like a terminal. */
-async function loaded(args: string[], tty: boolean): Promise<{ urls: string[]; status: number | null; stdout: string; stderr: string }> {
+async function loaded(args: string[], tty: boolean, bundled = false): Promise<{ urls: string[]; status: number | null; stdout: string; stderr: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'dfu-flash-startup-'));
   try {
     const log = join(dir, 'loaded.txt');
@@ -33,7 +33,7 @@ async function loaded(args: string[], tty: boolean): Promise<{ urls: string[]; s
     const r = spawnSync(process.execPath, ['--import', register, BIN, ...args], {
       cwd: dir,
       encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', TERM: 'xterm' },
+      env: { ...process.env, NO_COLOR: '1', TERM: 'xterm', DFU_FLASH_NO_BUNDLE: bundled ? '' : '1' },
       timeout: 30000,
     });
     const urls = (await readFile(log, 'utf8')).split('\n').filter((l) => l !== '');
@@ -101,5 +101,27 @@ describe('what each command loads', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^Found DFU: \[0483:df11\]/);
     none(r.urls, 'cliProgress', 'usb', 'usbBackend');
+  });
+});
+
+describe('the bundle (what bin/dfu-flash runs after npm run build)', () => {
+  test('--version loads the bundle entry and no chunk with zod, cli-progress, commander or libusb', async () => {
+    const { urls, status, stdout } = await loaded(['--version'], false, true);
+    assert.equal(status, 0);
+    assert.match(stdout, /^dfu-flash \d+\.\d+\.\d+\n$/);
+    const ours = urls.filter((u) => u.includes('/dist/bundle/'));
+    assert.ok(ours.some((u) => u.endsWith('/dist/bundle/main.js')), 'the bundle is used');
+    assert.deepEqual(urls.filter((u) => u.includes('/dist/src/')), [], 'no unbundled module');
+    for (const u of ours) {
+      const text = await readFile(new URL(u), 'utf8');
+      for (const marker of ['ZodError', 'cli-progress', 'new Command(', 'usb/dist']) assert.ok(!text.includes(marker), `${u} contains ${marker}`);
+    }
+  });
+
+  test('list --simulate works from the bundle (commands are chunks loaded on demand)', async () => {
+    const { urls, status, stdout } = await loaded(['list', '--simulate', 'stm32f4-sysboot'], false, true);
+    assert.equal(status, 0);
+    assert.match(stdout, /0483:df11/);
+    assert.ok(urls.filter((u) => u.includes('/dist/bundle/chunks/')).length > 1, 'chunks loaded lazily');
   });
 });
