@@ -19,7 +19,8 @@ function dfuFlash(args: string[], options: { nodeArgs?: string[]; cwd?: string }
   const r = spawnSync(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    // the module-level laziness checks run on the unbundled modules (startup.test.ts checks the bundle)
+    env: { ...process.env, NO_COLOR: '1', DFU_FLASH_NO_BUNDLE: '1' },
     timeout: 20000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
