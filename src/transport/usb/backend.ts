@@ -9,6 +9,15 @@ import { LibusbTransport } from './transport.js';
 
 export class LibusbBackend implements UsbBackend {
   readonly name = 'usb' as const;
+  /**
+   * Devices a transport holds open, by bus/port/address. node-usb hands out one
+   * Device object per device, so list() must not open and close one that is in
+   * use (several boards flashed at once list the bus while others transfer):
+   * it reports what was read when the device was opened instead.
+   */
+  private readonly inUse = new Map<string, DfuDeviceInfo>();
+  /** Devices list() has open right now to read their strings: open() waits for them. */
+  private readonly describing = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly lib: RawUsbLib,
@@ -26,8 +35,16 @@ export class LibusbBackend implements UsbBackend {
   async list(): Promise<DfuDeviceInfo[]> {
     const found: DfuDeviceInfo[] = [];
     for (const raw of this.devices()) {
+      const held = this.inUse.get(rawKey(raw));
+      if (held) {
+        found.push(held);
+        continue;
+      }
       try {
-        const info = await describeDevice(raw, this.options);
+        const key = rawKey(raw);
+        const pending = describeDevice(raw, this.options);
+        this.describing.set(key, pending.catch(() => undefined));
+        const info = await pending.finally(() => this.describing.delete(key));
         if (info) found.push(info);
       } catch {
         // describeDevice does not throw by design; a surprise here still must not hide the other devices
@@ -53,6 +70,7 @@ export class LibusbBackend implements UsbBackend {
         { hint: 'The device left the bus or re-enumerated since it was listed. Replug it if needed and run the command again.', details: { key: device.key } },
       );
     }
+    await this.describing.get(rawKey(raw));
     try {
       raw.open();
     } catch (e) {
@@ -65,10 +83,16 @@ export class LibusbBackend implements UsbBackend {
         details: { key: device.key },
       });
     }
-    return new LibusbTransport(device, raw, this.options);
+    const key = rawKey(raw);
+    this.inUse.set(key, device);
+    return new LibusbTransport(device, raw, { ...this.options, onClosed: () => this.inUse.delete(key) });
   }
 
   dispose(): void {
     // no hotplug listeners or contexts of our own to release
   }
+}
+
+function rawKey(raw: RawDevice): string {
+  return `${formatPortPath(raw.busNumber, raw.portNumbers)}#${raw.deviceAddress}`;
 }

@@ -90,6 +90,12 @@ class NodeUsbDevice implements RawDevice {
     buffer.writeUInt16LE(setup.wIndex, 4);
     buffer.writeUInt16LE(length, 6);
     if (!isIn && typeof dataOrLength !== 'number') buffer.set(dataOrLength, SETUP_SIZE);
+    // node-usb holds the completion callback through a strong native reference for the Transfer's
+    // whole life; a callback that can reach the Transfer (directly or through our closures) makes
+    // a cycle the GC cannot see through, and every transfer would stay in memory (~2.4 KB each
+    // with our deadline closures). So the callback reaches everything through `live`, emptied on
+    // completion.
+    const live: { callback?: typeof callback; transfer?: InstanceType<UsbBindings['Transfer']> } = { callback };
     const transfer = new this.usb.Transfer(
       this.device,
       0,
@@ -97,20 +103,26 @@ class NodeUsbDevice implements RawDevice {
       // libusb treats 0 as "no timeout"; our own deadline covers the rest.
       Math.max(1, Math.ceil(timeoutMs)),
       (error: unknown, buf: Buffer, actual: number) => {
+        const done = live.callback;
+        live.callback = undefined;
+        live.transfer = undefined;
         const data = isIn ? new Uint8Array(buf.subarray(SETUP_SIZE, SETUP_SIZE + actual)) : new Uint8Array(0);
-        callback(error ?? undefined, data);
+        done?.(error ?? undefined, data);
       },
     );
+    live.transfer = transfer;
     try {
       transfer.submit(buffer);
     } catch (e) {
+      live.callback = undefined;
+      live.transfer = undefined;
       process.nextTick(() => callback(e, new Uint8Array(0)));
       return { cancel: () => undefined };
     }
     return {
       cancel: () => {
         try {
-          transfer.cancel();
+          live.transfer?.cancel();
         } catch {
           // already completed or device gone: the callback reports what happened
         }

@@ -19,6 +19,8 @@ export interface LibusbTransportOptions {
   callTimeoutMs?: number;
   /** How long close() waits for cancelled transfers to come back from libusb (default 1000). */
   closeWaitMs?: number;
+  /** Called once the device is closed (the backend stops treating it as in use). */
+  onClosed?: () => void;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -31,6 +33,7 @@ export class LibusbTransport implements DfuTransport {
   private readonly marginMs: number;
   private readonly callTimeoutMs: number;
   private readonly closeWaitMs: number;
+  private readonly onClosed: (() => void) | undefined;
 
   constructor(
     readonly info: DfuDeviceInfo,
@@ -41,6 +44,7 @@ export class LibusbTransport implements DfuTransport {
     this.marginMs = options.deadlineMarginMs ?? DEADLINE_MARGIN_MS;
     this.callTimeoutMs = options.callTimeoutMs ?? 5000;
     this.closeWaitMs = options.closeWaitMs ?? 1000;
+    this.onClosed = options.onClosed;
   }
 
   private where(): string {
@@ -179,7 +183,7 @@ export class LibusbTransport implements DfuTransport {
   }
 
   close(): Promise<void> {
-    this.closing ??= this.shutDown();
+    this.closing ??= this.shutDown().finally(() => this.onClosed?.());
     return this.closing;
   }
 
