@@ -17,7 +17,7 @@ export class LibusbBackend implements UsbBackend {
    */
   private readonly inUse = new Map<string, DfuDeviceInfo>();
   /** Devices list() has open right now to read their strings: open() waits for them. */
-  private readonly describing = new Map<string, Promise<unknown>>();
+  private readonly describing = new Map<string, Promise<DfuDeviceInfo | undefined>>();
 
   constructor(
     private readonly lib: RawUsbLib,
@@ -41,10 +41,17 @@ export class LibusbBackend implements UsbBackend {
         continue;
       }
       try {
+        // One description of a device at a time: a second list() (another board's) shares it
+        // instead of opening the device again and closing it under the first one.
         const key = rawKey(raw);
-        const pending = describeDevice(raw, this.options);
-        this.describing.set(key, pending.catch(() => undefined));
-        const info = await pending.finally(() => this.describing.delete(key));
+        let pending = this.describing.get(key);
+        if (pending === undefined) {
+          pending = describeDevice(raw, this.options)
+            .catch(() => undefined)
+            .finally(() => this.describing.delete(key));
+          this.describing.set(key, pending);
+        }
+        const info = await pending;
         if (info) found.push(info);
       } catch {
         // describeDevice does not throw by design; a surprise here still must not hide the other devices
