@@ -47,18 +47,7 @@ export async function simRun(argv: string[], profiles: string[], o: SimRunOption
   return { code, io, backend, clock, requests };
 }
 
-/** Deterministic bytes (xorshift), different per seed. */
-export function pattern(length: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+export { pattern } from '../support/pattern.js';
 
 export async function withFiles<T>(files: Record<string, Uint8Array | string>, fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'dfu-flash-cli-sim-'));

@@ -7,22 +7,16 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { dfuUtilAvailable, runWithDevices, umockdevAvailable } from './harness/run.js';
+import { pattern as patternBytes } from '../support/pattern.js';
 
 const harness = umockdevAvailable();
 const skip = harness.ok ? false : `umockdev harness unavailable: ${harness.reason}`;
 const dfuUtil = dfuUtilAvailable();
 const CLI = ['node', 'bin/dfu-flash'];
 
+/** The shared test pattern as a Buffer (assertions here compare against Buffers). */
 function pattern(length: number, seed: number): Buffer {
-  const out = Buffer.alloc(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
+  return Buffer.from(patternBytes(length, seed));
 }
 
 const KIB100 = pattern(100 * 1024, 42);

@@ -6,22 +6,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runWithDevices, umockdevAvailable } from './harness/run.js';
+import { pattern } from '../support/pattern.js';
 
 const harness = umockdevAvailable();
 const skip = harness.ok ? false : `umockdev harness unavailable: ${harness.reason}`;
 const CLI = ['node', 'bin/dfu-flash'];
-
-function pattern(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 describe('devices as they really behave (umockdev)', { skip }, () => {
   test('one download on a runtime-mode app: detached, found again in DFU mode, flashed — well under 5 s', async () => {

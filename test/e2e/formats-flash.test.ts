@@ -6,24 +6,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runWithDevices, umockdevAvailable } from './harness/run.js';
+import { pattern } from '../support/pattern.js';
 import { addDfuSuffix, buildDfuseFile, toIntelHex } from '../../src/formats/index.js';
 import type { FirmwareImage } from '../../src/formats/image.js';
 
 const harness = umockdevAvailable();
 const skip = harness.ok ? false : `umockdev harness unavailable: ${harness.reason}`;
 const CLI = ['node', 'bin/dfu-flash'];
-
-function pattern(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 function image(segments: [number, Uint8Array][]): FirmwareImage {
   return { format: 'test', addressed: true, segments: segments.map(([address, data]) => ({ address, data })) };

@@ -144,17 +144,7 @@ export function writeIn(dir: string, name: string, data: Uint8Array | string): s
   return p;
 }
 
-export function pattern(length: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+export { pattern } from '../support/pattern.js';
 
 export interface MemoryIo extends CliIo {
   out(): string;

@@ -21,17 +21,7 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'dfu-flash-test-'));
 }
 
-export function pattern(length: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+export { pattern } from '../support/pattern.js';
 
 export function writeTemp(dir: string, name: string, data: Uint8Array): string {
   const p = join(dir, name);
