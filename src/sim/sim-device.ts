@@ -22,7 +22,8 @@ import { DfuseTarget } from './dfuse-target.js';
 import { SequentialTarget } from './sequential-target.js';
 import { SimFaults } from './faults.js';
 import type { SimFlashSnapshot, SimWrite } from './flash.js';
-import { STANDARD_REQUEST_NAMES, standardRequest, type StandardContext } from './standard-requests.js';
+import { standardRequest, type StandardContext } from './standard-requests.js';
+import { STANDARD_REQUEST_NAMES } from '../transport/request-names.js';
 import type { SimTarget } from './target-types.js';
 
 export interface SimDeviceOptions {

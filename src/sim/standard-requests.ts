@@ -14,20 +14,6 @@ import {
   stringDescriptorBytes,
 } from './descriptor-builder.js';
 
-export const STANDARD_REQUEST_NAMES: Record<number, string> = {
-  0: 'GET_STATUS',
-  1: 'CLEAR_FEATURE',
-  3: 'SET_FEATURE',
-  5: 'SET_ADDRESS',
-  6: 'GET_DESCRIPTOR',
-  7: 'SET_DESCRIPTOR',
-  8: 'GET_CONFIGURATION',
-  9: 'SET_CONFIGURATION',
-  10: 'GET_INTERFACE',
-  11: 'SET_INTERFACE',
-  12: 'SYNCH_FRAME',
-};
-
 export interface StandardContext {
   descriptors: SimDescriptors;
   /** BOS descriptor, for bcdUSB >= 0x0201 devices. */

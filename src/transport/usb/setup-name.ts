@@ -1,21 +1,7 @@
 /** Readable names for SETUP packets, for error messages. */
 import { DFU_REQUEST_NAMES } from '../../dfu/constants.js';
 import type { SetupPacket } from '../types.js';
-
-/** USB 2.0 Table 9-4 standard request codes. */
-const STANDARD_REQUEST_NAMES: Readonly<Record<number, string>> = {
-  0: 'GET_STATUS',
-  1: 'CLEAR_FEATURE',
-  3: 'SET_FEATURE',
-  5: 'SET_ADDRESS',
-  6: 'GET_DESCRIPTOR',
-  7: 'SET_DESCRIPTOR',
-  8: 'GET_CONFIGURATION',
-  9: 'SET_CONFIGURATION',
-  10: 'GET_INTERFACE',
-  11: 'SET_INTERFACE',
-  12: 'SYNCH_FRAME',
-};
+import { STANDARD_REQUEST_NAMES } from '../request-names.js';
 
 /** 'DFU_GETSTATUS', 'GET_DESCRIPTOR', or 'request 0x42' for anything else. */
 export function requestName(setup: SetupPacket): string {
