@@ -17,14 +17,14 @@
  * 1 KiB block), all reported as 0 ms; the device answers GETSTATUS at once
  * (dfuDNBUSY) instead of NAKing while it works.
  */
-import { DfuState, DfuStatus, DFUSE_VERSION } from '../../dfu/constants.js';
 import type { SimProfile } from '../profile-types.js';
+import { stDfuseRom } from './st-dfuse-rom.js';
 
 const zero = (actualMs: number) => ({ reportedMs: 0, actualMs });
 
 export const BMP_PAGE_ERASE_MS = 20;
 
-export const blackmagic: SimProfile = {
+export const blackmagic: SimProfile = stDfuseRom({
   name: 'blackmagic',
   description: 'Black Magic Probe bootloader (1d50:6017, DfuSe) reporting bwPollTimeout 0 while busy',
   identity: {
@@ -37,28 +37,18 @@ export const blackmagic: SimProfile = {
     serial: 'C2C89BDB',
   },
   configuration: { bmAttributes: 0x80, bMaxPower: 50 },
-  dfu: {
-    interfaceNumber: 0,
-    protocol: 2,
-    altNames: ['@Internal Flash   /0x08000000/8*001Ka,120*001Kg'],
-    functional: { bmAttributes: 0x0b, wDetachTimeOut: 255, wTransferSize: 1024, bcdDFUVersion: DFUSE_VERSION },
-    functionalAfter: 'every-alt',
+  altNames: ['@Internal Flash   /0x08000000/8*001Ka,120*001Kg'],
+  wTransferSize: 1024,
+  functionalAfter: 'every-alt',
+  timing: {
+    setAddress: zero(0),
+    getCommands: zero(0),
+    erase: () => zero(BMP_PAGE_ERASE_MS),
+    massErase: zero(BMP_PAGE_ERASE_MS * 120),
+    program: (length) => zero((length / 2) * 0.0525),
+    leave: zero(1),
+    readUnprotect: zero(100),
   },
-  initial: { state: DfuState.dfuIDLE, status: DfuStatus.OK },
-  behaviour: {
-    kind: 'dfuse',
-    timing: {
-      setAddress: zero(0),
-      getCommands: zero(0),
-      erase: () => zero(BMP_PAGE_ERASE_MS),
-      massErase: zero(BMP_PAGE_ERASE_MS * 120),
-      program: (length) => zero((length / 2) * 0.0525),
-      leave: zero(1),
-      readUnprotect: zero(100),
-    },
-    checkSetAddress: true,
-    readUnprotect: 'unsupported',
-    reenumerateAfterMs: 300,
-    busyGetStatus: 'answer-busy',
-  },
-};
+  readUnprotect: 'unsupported',
+  extra: { busyGetStatus: 'answer-busy' },
+});

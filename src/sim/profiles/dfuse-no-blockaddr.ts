@@ -8,11 +8,11 @@
  * test PID 1209:0001 and made-up strings; an STM32F103-style layout (8 KiB
  * read-only bootloader, 56 KiB application) and F103 timing (f103-timing.ts).
  */
-import { DfuState, DfuStatus, DFUSE_VERSION } from '../../dfu/constants.js';
 import type { SimProfile } from '../profile-types.js';
 import { f103Erase, f103Program, same } from './f103-timing.js';
+import { stDfuseRom } from './st-dfuse-rom.js';
 
-export const dfuseNoBlockAddr: SimProfile = {
+export const dfuseNoBlockAddr: SimProfile = stDfuseRom({
   name: 'dfuse-no-blockaddr',
   description: 'illustrative DfuSe bootloader (1209:0001) that writes every block at the address pointer (no block addressing)',
   identity: {
@@ -25,28 +25,10 @@ export const dfuseNoBlockAddr: SimProfile = {
     serial: 'NOBLK0001',
   },
   configuration: { bmAttributes: 0x80, bMaxPower: 50 },
-  dfu: {
-    interfaceNumber: 0,
-    protocol: 2,
-    altNames: ['@Internal Flash  /0x08000000/08*001Ka,56*001Kg'],
-    functional: { bmAttributes: 0x0b, wDetachTimeOut: 255, wTransferSize: 1024, bcdDFUVersion: DFUSE_VERSION },
-    functionalAfter: 'every-alt',
-  },
-  initial: { state: DfuState.dfuIDLE, status: DfuStatus.OK },
-  behaviour: {
-    kind: 'dfuse',
-    timing: {
-      setAddress: same(1),
-      getCommands: same(1),
-      erase: f103Erase,
-      massErase: same(1000),
-      program: f103Program,
-      leave: same(5),
-      readUnprotect: same(100),
-    },
-    checkSetAddress: true,
-    readUnprotect: 'unsupported',
-    reenumerateAfterMs: 300,
-    dataAddressing: 'pointer-only',
-  },
-};
+  altNames: ['@Internal Flash  /0x08000000/08*001Ka,56*001Kg'],
+  wTransferSize: 1024,
+  functionalAfter: 'every-alt',
+  timing: { erase: f103Erase, massErase: same(1000), program: f103Program },
+  readUnprotect: 'unsupported',
+  extra: { dataAddressing: 'pointer-only' },
+});

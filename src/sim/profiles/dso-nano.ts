@@ -14,44 +14,20 @@
  * Estimates: starts in dfuIDLE; SET_ADDRESS is not checked against the memory
  * (the library stores the pointer); F103 / M25P64 timing (f103-timing.ts).
  */
-import { DfuState, DfuStatus, DFUSE_VERSION } from '../../dfu/constants.js';
 import type { SimProfile } from '../profile-types.js';
 import { f103Erase, f103Program, same } from './f103-timing.js';
+import { stDfuseRom } from './st-dfuse-rom.js';
 
-export const dsoNano: SimProfile = {
+export const dsoNano: SimProfile = stDfuseRom({
   name: 'dso-nano',
   description: 'DSO Nano (ST USB-FS library DfuSe): DFU-mode interface with bInterfaceProtocol 0',
-  identity: {
-    bcdUSB: 0x0100,
-    idVendor: 0x0483,
-    idProduct: 0xdf11,
-    bcdDevice: 0x011a,
-    manufacturer: 'STMicroelectronics',
-    product: 'STM32 DFU',
-    serial: '001',
-  },
+  identity: { bcdUSB: 0x0100, bcdDevice: 0x011a, product: 'STM32 DFU', serial: '001' },
   configuration: { bmAttributes: 0x80, bMaxPower: 32 },
-  dfu: {
-    interfaceNumber: 0,
-    protocol: 0,
-    altNames: ['@Internal Flash  /0x08000000/12*001Ka,116*001Kg', '@SPI Flash : M25P64/0x00000000/64*064Kg,64*064Kg'],
-    functional: { bmAttributes: 0x0b, wDetachTimeOut: 255, wTransferSize: 1024, bcdDFUVersion: DFUSE_VERSION },
-    functionalAfter: 'last-alt',
-  },
-  initial: { state: DfuState.dfuIDLE, status: DfuStatus.OK },
-  behaviour: {
-    kind: 'dfuse',
-    timing: {
-      setAddress: same(1),
-      getCommands: same(1),
-      erase: f103Erase,
-      massErase: same(2000),
-      program: f103Program,
-      leave: same(5),
-      readUnprotect: same(100),
-    },
-    checkSetAddress: false,
-    readUnprotect: 'unsupported',
-    reenumerateAfterMs: 300,
-  },
-};
+  protocol: 0,
+  altNames: ['@Internal Flash  /0x08000000/12*001Ka,116*001Kg', '@SPI Flash : M25P64/0x00000000/64*064Kg,64*064Kg'],
+  wTransferSize: 1024,
+  functionalAfter: 'last-alt',
+  timing: { erase: f103Erase, massErase: same(2000), program: f103Program },
+  checkSetAddress: false,
+  readUnprotect: 'unsupported',
+});

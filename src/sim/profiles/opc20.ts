@@ -13,45 +13,22 @@
  *
  * Estimates as for dso-nano.ts.
  */
-import { DfuState, DfuStatus } from '../../dfu/constants.js';
 import type { SimProfile } from '../profile-types.js';
 import { f103Erase, f103Program, same } from './f103-timing.js';
+import { stDfuseRom } from './st-dfuse-rom.js';
 
 export const OPC20_BCD_DFU = 0x1a01;
 
-export const opc20: SimProfile = {
+export const opc20: SimProfile = stDfuseRom({
   name: 'opc20',
   description: 'OPC-20 (ST USB-FS library 3.1.0): DfuSe with a byte-swapped bcdDFUVersion 0x1A01',
-  identity: {
-    bcdUSB: 0x0100,
-    idVendor: 0x0483,
-    idProduct: 0xdf11,
-    bcdDevice: 0x0200,
-    manufacturer: 'STMicroelectronics',
-    product: 'STM32 DFU',
-  },
+  identity: { bcdUSB: 0x0100, bcdDevice: 0x0200, product: 'STM32 DFU' },
   configuration: { bmAttributes: 0xc0, bMaxPower: 50 },
-  dfu: {
-    interfaceNumber: 0,
-    protocol: 2,
-    altNames: ['@Internal Flash  /0x08000000/12*001Ka,116*001Kg', '@SPI Flash : M25P64/0x00000000/128*64Kg'],
-    functional: { bmAttributes: 0x0b, wDetachTimeOut: 255, wTransferSize: 1024, bcdDFUVersion: OPC20_BCD_DFU },
-    functionalAfter: 'last-alt',
-  },
-  initial: { state: DfuState.dfuIDLE, status: DfuStatus.OK },
-  behaviour: {
-    kind: 'dfuse',
-    timing: {
-      setAddress: same(1),
-      getCommands: same(1),
-      erase: f103Erase,
-      massErase: same(2000),
-      program: f103Program,
-      leave: same(5),
-      readUnprotect: same(100),
-    },
-    checkSetAddress: false,
-    readUnprotect: 'unsupported',
-    reenumerateAfterMs: 300,
-  },
-};
+  altNames: ['@Internal Flash  /0x08000000/12*001Ka,116*001Kg', '@SPI Flash : M25P64/0x00000000/128*64Kg'],
+  wTransferSize: 1024,
+  bcdDFUVersion: OPC20_BCD_DFU,
+  functionalAfter: 'last-alt',
+  timing: { erase: f103Erase, massErase: same(2000), program: f103Program },
+  checkSetAddress: false,
+  readUnprotect: 'unsupported',
+});

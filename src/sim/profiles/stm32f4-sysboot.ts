@@ -25,10 +25,9 @@
  * - READ_UNPROTECT: 100 ms (estimate), flash erased, the chip resets and the ROM is back
  *   on the bus 300 ms later (estimate).
  */
-import { DfuState, DfuStatus, DFUSE_VERSION } from '../../dfu/constants.js';
-import type { SimBusy, SimProfile } from '../profile-types.js';
-
-const same = (ms: number): SimBusy => ({ reportedMs: ms, actualMs: ms });
+import { DfuState, DfuStatus } from '../../dfu/constants.js';
+import type { SimProfile } from '../profile-types.js';
+import { same, stDfuseRom } from './st-dfuse-rom.js';
 
 export function f4PageEraseMs(pageSize: number): number {
   if (pageSize <= 16 * 1024) return 250;
@@ -36,45 +35,20 @@ export function f4PageEraseMs(pageSize: number): number {
   return 1000;
 }
 
-export const stm32f4Sysboot: SimProfile = {
+export const stm32f4Sysboot: SimProfile = stDfuseRom({
   name: 'stm32f4-sysboot',
   description: 'STM32F405/407 ROM bootloader (DfuSe, 0483:df11, 4 alt settings, starts in dfuERROR)',
-  identity: {
-    bcdUSB: 0x0100,
-    idVendor: 0x0483,
-    idProduct: 0xdf11,
-    bcdDevice: 0x2200,
-    manufacturer: 'STMicroelectronics',
-    product: 'STM32  BOOTLOADER',
-    serial: '315A28A0B956',
-  },
+  identity: { bcdUSB: 0x0100, bcdDevice: 0x2200, product: 'STM32  BOOTLOADER', serial: '315A28A0B956' },
   configuration: { bmAttributes: 0xc0, bMaxPower: 50 },
-  dfu: {
-    interfaceNumber: 0,
-    protocol: 2,
-    altNames: [
-      '@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg',
-      '@Option Bytes  /0x1FFFC000/01*016 g',
-      '@OTP Memory /0x1FFF7800/01*512 g,01*016 g',
-      '@Device Feature/0xFFFF0000/01*004 g',
-    ],
-    functional: { bmAttributes: 0x0b, wDetachTimeOut: 255, wTransferSize: 2048, bcdDFUVersion: DFUSE_VERSION },
-    functionalAfter: 'last-alt',
-  },
+  altNames: [
+    '@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg',
+    '@Option Bytes  /0x1FFFC000/01*016 g',
+    '@OTP Memory /0x1FFF7800/01*512 g,01*016 g',
+    '@Device Feature/0xFFFF0000/01*004 g',
+  ],
+  wTransferSize: 2048,
+  functionalAfter: 'last-alt',
   initial: { state: DfuState.dfuERROR, status: DfuStatus.errFIRMWARE },
-  behaviour: {
-    kind: 'dfuse',
-    timing: {
-      setAddress: same(1),
-      getCommands: same(1),
-      erase: (pageSize) => same(f4PageEraseMs(pageSize)),
-      massErase: same(100),
-      program: () => same(104),
-      leave: same(5),
-      readUnprotect: same(100),
-    },
-    checkSetAddress: true,
-    readUnprotect: 'erase-and-reset',
-    reenumerateAfterMs: 300,
-  },
-};
+  timing: { erase: (pageSize) => same(f4PageEraseMs(pageSize)), massErase: same(100), program: () => same(104) },
+  readUnprotect: 'erase-and-reset',
+});

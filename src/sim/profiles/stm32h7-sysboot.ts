@@ -17,54 +17,26 @@
  * 1000 ms reported and taken (x64 typ), a 1024-byte block 10 ms, SET_ADDRESS
  * 1 ms, bank erase 4 s, leave 5 ms.
  */
-import { DfuState, DfuStatus, DFUSE_VERSION } from '../../dfu/constants.js';
-import type { SimBusy, SimDfuseBehaviour, SimProfile } from '../profile-types.js';
-
-const same = (ms: number): SimBusy => ({ reportedMs: ms, actualMs: ms });
+import type { SimDfuseBehaviour, SimProfile } from '../profile-types.js';
+import { same, stDfuseRom } from './st-dfuse-rom.js';
 
 export const H7_SECTOR_ERASE_MS = 1000;
 export const H7_BANK2 = 0x08100000;
 
 /** The H7 ROM's descriptors and timing; `extra` adds behaviour switches. */
 export function stm32h7Rom(name: string, description: string, serial: string, extra: Partial<SimDfuseBehaviour> = {}): SimProfile {
-  return {
+  return stDfuseRom({
     name,
     description,
-    identity: {
-      bcdUSB: 0x0200,
-      idVendor: 0x0483,
-      idProduct: 0xdf11,
-      bcdDevice: 0x0200,
-      manufacturer: 'STMicroelectronics',
-      product: 'DFU in FS Mode',
-      serial,
-    },
+    identity: { bcdUSB: 0x0200, bcdDevice: 0x0200, product: 'DFU in FS Mode', serial },
     configuration: { bmAttributes: 0xc0, bMaxPower: 50 },
-    dfu: {
-      interfaceNumber: 0,
-      protocol: 2,
-      altNames: ['@Internal Flash   /0x08000000/16*128Kg', '@Option Bytes   /0x5200201C/01*128 e'],
-      functional: { bmAttributes: 0x0b, wDetachTimeOut: 255, wTransferSize: 1024, bcdDFUVersion: DFUSE_VERSION },
-      functionalAfter: 'last-alt',
-    },
-    initial: { state: DfuState.dfuIDLE, status: DfuStatus.OK },
-    behaviour: {
-      kind: 'dfuse',
-      timing: {
-        setAddress: same(1),
-        getCommands: same(1),
-        erase: () => same(H7_SECTOR_ERASE_MS),
-        massErase: same(4000),
-        program: () => same(10),
-        leave: same(5),
-        readUnprotect: same(100),
-      },
-      checkSetAddress: true,
-      readUnprotect: 'erase-and-reset',
-      reenumerateAfterMs: 300,
-      ...extra,
-    },
-  };
+    altNames: ['@Internal Flash   /0x08000000/16*128Kg', '@Option Bytes   /0x5200201C/01*128 e'],
+    wTransferSize: 1024,
+    functionalAfter: 'last-alt',
+    timing: { erase: () => same(H7_SECTOR_ERASE_MS), massErase: same(4000), program: () => same(10) },
+    readUnprotect: 'erase-and-reset',
+    extra,
+  });
 }
 
 export const stm32h7Sysboot: SimProfile = stm32h7Rom(

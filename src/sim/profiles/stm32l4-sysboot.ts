@@ -15,53 +15,25 @@
  * 2048-byte block 25 ms; SET_ADDRESS 1 ms; mass erase 25 ms; leave 5 ms.
  * Starts in dfuIDLE (estimate).
  */
-import { DfuState, DfuStatus, DFUSE_VERSION } from '../../dfu/constants.js';
 import type { SimBusy, SimProfile } from '../profile-types.js';
-
-const same = (ms: number): SimBusy => ({ reportedMs: ms, actualMs: ms });
+import { same, stDfuseRom } from './st-dfuse-rom.js';
 
 export const L4_PAGE_ERASE: SimBusy = { reportedMs: 10, actualMs: 25 };
 
-export const stm32l4Sysboot: SimProfile = {
+export const stm32l4Sysboot: SimProfile = stDfuseRom({
   name: 'stm32l4-sysboot',
   description: 'STM32L433 ROM bootloader (DfuSe, 2 KiB pages) that STALLs GETSTATUS while erasing',
-  identity: {
-    bcdUSB: 0x0200,
-    idVendor: 0x0483,
-    idProduct: 0xdf11,
-    bcdDevice: 0x2200,
-    manufacturer: 'STMicroelectronics',
-    product: 'STM32  BOOTLOADER',
-    serial: '207E32823141',
-  },
+  identity: { bcdUSB: 0x0200, bcdDevice: 0x2200, product: 'STM32  BOOTLOADER', serial: '207E32823141' },
   configuration: { bmAttributes: 0xc0, bMaxPower: 50 },
-  dfu: {
-    interfaceNumber: 0,
-    protocol: 2,
-    altNames: [
-      '@Internal Flash  /0x08000000/0128*0002Kg',
-      '@Option Bytes  /0x1FFF7800/01*040 e',
-      '@OTP Memory /0x1FFF7000/01*0001Ke',
-      '@Device Feature/0xFFFF0000/01*004 e',
-    ],
-    functional: { bmAttributes: 0x0b, wDetachTimeOut: 255, wTransferSize: 2048, bcdDFUVersion: DFUSE_VERSION },
-    functionalAfter: 'last-alt',
-  },
-  initial: { state: DfuState.dfuIDLE, status: DfuStatus.OK },
-  behaviour: {
-    kind: 'dfuse',
-    timing: {
-      setAddress: same(1),
-      getCommands: same(1),
-      erase: () => L4_PAGE_ERASE,
-      massErase: same(25),
-      program: () => same(25),
-      leave: same(5),
-      readUnprotect: same(100),
-    },
-    checkSetAddress: true,
-    readUnprotect: 'erase-and-reset',
-    reenumerateAfterMs: 300,
-    busyGetStatus: 'stall-during-erase',
-  },
-};
+  altNames: [
+    '@Internal Flash  /0x08000000/0128*0002Kg',
+    '@Option Bytes  /0x1FFF7800/01*040 e',
+    '@OTP Memory /0x1FFF7000/01*0001Ke',
+    '@Device Feature/0xFFFF0000/01*004 e',
+  ],
+  wTransferSize: 2048,
+  functionalAfter: 'last-alt',
+  timing: { erase: () => L4_PAGE_ERASE, massErase: same(25), program: () => same(25) },
+  readUnprotect: 'erase-and-reset',
+  extra: { busyGetStatus: 'stall-during-erase' },
+});
