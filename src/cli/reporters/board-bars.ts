@@ -10,6 +10,7 @@
 import cliProgress from 'cli-progress';
 import type { FlashEvent } from '../../dfu/events.js';
 import type { Clock } from '../../transport/clock.js';
+import { createMultiBar, finishMultiBar } from './multibar.js';
 import { formatEta, formatRate, formatSeconds, rateOf } from './format.js';
 import type { TtyStream } from './tty-progress.js';
 import type { Style } from './types.js';
@@ -83,24 +84,11 @@ export class BoardBars {
     this.boards.clear();
     const m = this.multibar;
     this.multibar = undefined;
-    // print lines logged since the last redraw (cli-progress keeps them until then), then the final bars
-    m?.update();
-    m?.stop();
+    finishMultiBar(m);
   }
 
   private bars(): cliProgress.MultiBar {
-    if (this.multibar === undefined) {
-      this.multibar = new cliProgress.MultiBar({
-        stream: { write: (t: string) => this.stream.write(t), isTTY: true, columns: 100000 } as unknown as NodeJS.WritableStream,
-        format: (_options, params, payload) => this.render(params, payload as BoardPayload),
-        fps: 10,
-        forceRedraw: true,
-        hideCursor: false,
-        clearOnComplete: false,
-        gracefulExit: false,
-        linewrap: true,
-      });
-    }
+    this.multibar ??= createMultiBar<BoardPayload>(this.stream, (params, payload) => this.render(params, payload));
     return this.multibar;
   }
 

@@ -7,6 +7,7 @@
 import cliProgress from 'cli-progress';
 import type { FlashEvent, Phase } from '../../dfu/events.js';
 import type { Clock } from '../../transport/clock.js';
+import { createMultiBar, finishMultiBar } from './multibar.js';
 import { formatEta, formatRate, formatSeconds, oneLine, rateOf } from './format.js';
 import type { Style } from './types.js';
 
@@ -84,26 +85,11 @@ export class TtyProgress {
     this.active.clear();
     const m = this.multibar;
     this.multibar = undefined;
-    // print lines logged since the last redraw (cli-progress keeps them until then), then the final bars
-    m?.update();
-    m?.stop();
+    finishMultiBar(m);
   }
 
   private bars(): cliProgress.MultiBar {
-    if (this.multibar === undefined) {
-      this.multibar = new cliProgress.MultiBar({
-        // Lines are fitted to the width in render(); cli-progress would otherwise cut them
-        // counting colour codes as characters.
-        stream: { write: (t: string) => this.stream.write(t), isTTY: true, columns: 100000 } as unknown as NodeJS.WritableStream,
-        format: (_options, params, payload) => this.render(params, payload as BarPayload),
-        fps: 10,
-        forceRedraw: true,
-        hideCursor: false,
-        clearOnComplete: false,
-        gracefulExit: false,
-        linewrap: true, // lines are fitted in render(); never leave the terminal without wrapping (Ctrl-C)
-      });
-    }
+    this.multibar ??= createMultiBar<BarPayload>(this.stream, (params, payload) => this.render(params, payload));
     return this.multibar;
   }
 
