@@ -31,8 +31,8 @@ function altNameMatches(wanted: string, alt: DfuAltSetting): boolean {
   return false;
 }
 
-/** Does this (device, alt) pair pass every filter? Alt filtering is separate (see pickAlt). */
-function deviceMatches(sel: DeviceSelector, d: DfuDeviceInfo, alt: DfuAltSetting, mode: InterfaceMode): boolean {
+/** Does this (device, alt) pair pass every device filter (ids, serial, path, devnum, cfg, intf)? The alt filter is altMatches. */
+export function deviceMatches(sel: DeviceSelector, d: DfuDeviceInfo, alt: DfuAltSetting, mode: InterfaceMode): boolean {
   if (mode === 'runtime') {
     if (sel.runtimeIds === null) return false;
     if (!idMatches(sel.runtimeIds, d)) return false;
@@ -48,7 +48,8 @@ function deviceMatches(sel: DeviceSelector, d: DfuDeviceInfo, alt: DfuAltSetting
   return true;
 }
 
-function altMatches(sel: DeviceSelector, alt: DfuAltSetting): boolean {
+/** -a: the alt setting number, its exact (or trimmed) interface string, or its DfuSe region name. */
+export function altMatches(sel: DeviceSelector, alt: DfuAltSetting): boolean {
   if (sel.alt === undefined) return true;
   if (typeof sel.alt === 'number') return alt.alternateSetting === sel.alt;
   return altNameMatches(sel.alt, alt);
