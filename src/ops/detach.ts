@@ -1,6 +1,6 @@
 /** The detach use case: ask a runtime-mode device to switch to its DFU bootloader, and optionally wait for it. */
 import { DfuState } from '../dfu/constants.js';
-import { DfuFlashError, hex16, isDfuFlashError } from '../shared/errors.js';
+import { hex16, isDfuFlashError } from '../shared/errors.js';
 import { PhaseTracker } from '../dfu/session.js';
 import { chooseTarget, describeDevice, findTarget, type Target } from './select.js';
 import { requireFunctional, withSession } from './open.js';
@@ -105,4 +105,3 @@ export async function detach(req: DetachRequest, ctx: OpContext): Promise<Operat
   };
 }
 
-export { DfuFlashError };

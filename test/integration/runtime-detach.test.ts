@@ -21,8 +21,9 @@ describe('runtime → DFU', () => {
     assert.ok(r.clock.now() - t0 < 5000);
     // The app never got a USB reset: it detaches itself (bitWillDetach).
     assert.equal(app.transcript.filter((t) => t.request === 'BUS_RESET').length, 0);
-    const rom = r.backend.bus.devices.find((d) => d.profile === 'stm32f4-sysboot') ?? null;
-    void rom;
+    const rom = r.backend.bus.devices.find((d) => d.profile === 'stm32f4-sysboot');
+    assert.ok(rom, 'the ROM bootloader arrived on the bus');
+    assert.deepEqual(rom.readFlash(0x08000000, image.length), image, 'and holds the image');
   });
 
   test('a runtime device without bitWillDetach gets a USB reset after DETACH', async () => {
