@@ -5,9 +5,9 @@ import { functionalWithQuirks, layoutWithQuirks, planReach, quirkedBackend, real
 import { isDfuseLayout, parseMemoryLayout } from '../dfu/memory-layout.js';
 import { describePlan, planDfuDownload, planDfuseDownload } from '../dfu/planner.js';
 import { ensureIdle, recoverToIdle } from '../dfu/idle.js';
-import { dfu11Download, dfu11Upload } from '../dfu/dfu11.js';
+import { dfu11Download } from '../dfu/dfu11.js';
 import { dfuseLeave, executeDfusePlan } from '../dfu/dfuse.js';
-import { PhaseTracker, withStallStatus, type DfuSession } from '../dfu/session.js';
+import { withStallStatus, type DfuSession } from '../dfu/session.js';
 import { dfuStartAddress } from '../dfu/dfu-start.js';
 import { imageSize, type FirmwareImage } from '../formats/image.js';
 import { placeImage } from '../formats/raw.js';
@@ -22,7 +22,7 @@ import { requireFunctional, resolveTransferSize, withSession } from './open.js';
 import { labelPhaseless, recordPhases } from './phases.js';
 import { isOptionBytesRegion, massEraseWarning, orderForWillReset } from './destructive.js';
 import { summarize } from './summary.js';
-import { mismatch, skipUnchangedPages, verifyDfuseWrites } from './readback.js';
+import { skipUnchangedPages, verifyDfuDownload, verifyDfuseWrites } from './readback.js';
 import { checkSuffixIds, flattenForDfu } from './image-for-device.js';
 import type { DownloadRequest, OpContext, OperationResult } from './types.js';
 
@@ -305,13 +305,6 @@ async function runDfuPart(session: DfuSession, plan: DownloadPlan, verify: boole
   const data = plan.writes[0]!.data;
   const how = await dfu11Download(session, data);
   const outcome = { idle: 'device manifested and is back in dfuIDLE', 'left-bus': 'device manifested and left the bus', reset: 'device manifested and was reset' }[how];
-  if (verify && how === 'idle') {
-    const tracker = new PhaseTracker(session, 'verify', data.length);
-    const got = await dfu11Upload({ ...session, emit: () => undefined }, { maxBytes: data.length });
-    tracker.add(got.length);
-    const at = got.findIndex((b, i) => b !== data[i]);
-    if (at >= 0 || got.length < data.length) throw mismatch(at >= 0 ? at : got.length, data[at >= 0 ? at : got.length], got[at], at < 0);
-    tracker.end();
-  }
+  if (verify && how === 'idle') await verifyDfuDownload(session, data);
   return outcome;
 }

@@ -1,6 +1,7 @@
 /** Reading back for --verify and --skip-unchanged (DfuSe: UPLOAD with block addressing). */
 import { DfuFlashError, hex32 } from '../shared/errors.js';
 import { dfuseRead } from '../dfu/dfuse.js';
+import { dfu11Upload } from '../dfu/dfu11.js';
 import { PhaseTracker, type DfuSession } from '../dfu/session.js';
 import { expectedPageContents, pruneUnchangedPages, type PrunedPlan } from '../dfu/plan-prune.js';
 import type { DownloadPlan } from '../dfu/plan-types.js';
@@ -19,6 +20,16 @@ export async function verifyDfuseWrites(session: DfuSession, plan: DownloadPlan)
     const at = firstDifference(run.data, got);
     if (at >= 0) throw mismatch(run.address + at, run.data[at], got[at], got.length < run.data.length);
   }
+  tracker.end();
+}
+
+/** Plain DFU 1.1 (manifestation-tolerant devices only): read the firmware back from the start and compare. */
+export async function verifyDfuDownload(session: DfuSession, data: Uint8Array): Promise<void> {
+  const tracker = new PhaseTracker(session, 'verify', data.length);
+  const got = await dfu11Upload({ ...session, emit: () => undefined }, { maxBytes: data.length });
+  tracker.add(got.length);
+  const at = firstDifference(data, got);
+  if (at >= 0) throw mismatch(at, data[at], got[at], got.length < data.length && at === got.length);
   tracker.end();
 }
 

@@ -68,6 +68,24 @@ describe('--verify', () => {
   });
 });
 
+describe('--verify on a plain DFU device that stays in DFU mode (Openmoko U-Boot: manifestation tolerant)', () => {
+  test('reads the firmware back after manifestation; a corrupted block is caught at its offset', async () => {
+    const image = pattern(10_000, 13);
+    const ok = rig(['openmoko']);
+    const res = await download({ selector: { alt: 1 }, file: writeTemp(tempDir(), 'u.bin', image), reset: false, verify: true }, ok.ctx);
+    assert.equal(res.verified, true);
+    assert.deepEqual(res.phases.map((p) => p.phase), ['download', 'manifest', 'verify']);
+
+    const bad = rig(['openmoko']);
+    bad.device().faults.add({ request: 'DFU_DNLOAD', nth: 2, action: 'corrupt' });
+    await assert.rejects(download({ selector: { alt: 1 }, file: writeTemp(tempDir(), 'u.bin', image), reset: false, verify: true }, bad.ctx), (e: unknown) => {
+      assert.ok(isDfuFlashError(e, 'VERIFY_MISMATCH'));
+      assert.equal(e.details['address'], 4096 + 100, 'second 4096-byte block, byte 100 (an offset: DFU 1.1 has no addresses)');
+      return true;
+    });
+  });
+});
+
 describe('--skip-unchanged', () => {
   test('re-flashing 512 KiB with one sector changed erases and writes only that sector', async () => {
     const r = rig(['stm32f4-sysboot']);
