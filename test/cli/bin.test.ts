@@ -6,10 +6,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loaded } from './module-log.js';
 
 // dist/test/cli/bin.test.js → repository root
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -26,27 +26,9 @@ function dfuFlash(args: string[], options: { nodeArgs?: string[]; cwd?: string }
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Run with a module-resolution hook that logs every URL loaded. */
+/** Run with a module-resolution hook that logs every URL loaded (unbundled modules, from the repository root). */
 async function loadedModules(args: string[]): Promise<{ urls: string[]; status: number | null; stdout: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'dfu-flash-bin-'));
-  try {
-    const log = join(dir, 'loaded.txt');
-    await writeFile(log, '');
-    const hooks =
-      `import { appendFileSync } from 'node:fs';\n` +
-      `export async function resolve(specifier, context, next) {\n` +
-      `  const r = await next(specifier, context);\n` +
-      `  appendFileSync(${JSON.stringify(log)}, r.url + '\\n');\n` +
-      `  return r;\n` +
-      `}\n`;
-    const register = join(dir, 'register.mjs');
-    await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify('data:text/javascript,' + encodeURIComponent(hooks))});\n`);
-    const r = dfuFlash(args, { nodeArgs: ['--import', register] });
-    const urls = (await readFile(log, 'utf8')).split('\n').filter((l) => l !== '');
-    return { urls, status: r.status, stdout: r.stdout };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  return loaded(args, false, false, ROOT);
 }
 
 const HEAVY = [/\/node_modules\/zod\//, /\/node_modules\/chalk\//, /\/node_modules\/cli-progress\//, /\/node_modules\/usb\//, /\/dist\/src\/ops\//, /\/dist\/src\/transport\/usb\//, /\/dist\/src\/sim\//];

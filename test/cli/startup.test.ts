@@ -6,42 +6,10 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FORMATS, ROOT } from './tmp-dir.js';
-
-const BIN = join(ROOT, 'bin', 'dfu-flash');
-
-/** Run bin/dfu-flash with a hook that logs every resolved module; `tty` makes stderr look like a terminal. */
-async function loaded(args: string[], tty: boolean, bundled = false): Promise<{ urls: string[]; status: number | null; stdout: string; stderr: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'dfu-flash-startup-'));
-  try {
-    const log = join(dir, 'loaded.txt');
-    await writeFile(log, '');
-    const hooks =
-      `import { appendFileSync } from 'node:fs';\n` +
-      `export async function resolve(specifier, context, next) {\n` +
-      `  const r = await next(specifier, context);\n` +
-      `  appendFileSync(${JSON.stringify(log)}, r.url + '\\n');\n` +
-      `  return r;\n` +
-      `}\n`;
-    const fakeTty = tty ? `Object.defineProperty(process.stderr, 'isTTY', { value: true });\nObject.defineProperty(process.stderr, 'columns', { value: 100 });\n` : '';
-    const register = join(dir, 'register.mjs');
-    await writeFile(register, `import { register } from 'node:module';\n${fakeTty}register(${JSON.stringify('data:text/javascript,' + encodeURIComponent(hooks))});\n`);
-    const r = spawnSync(process.execPath, ['--import', register, BIN, ...args], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', TERM: 'xterm', DFU_FLASH_NO_BUNDLE: bundled ? '' : '1' },
-      timeout: 30000,
-    });
-    const urls = (await readFile(log, 'utf8')).split('\n').filter((l) => l !== '');
-    return { urls, status: r.status, stdout: r.stdout, stderr: r.stderr };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+import { FORMATS } from './tmp-dir.js';
+import { loaded } from './module-log.js';
 
 const MODULES = {
   cliProgress: /\/node_modules\/cli-progress\//,
