@@ -4,11 +4,10 @@
  * code greps against the spec and against dfu-util logs.
  */
 
-export const USB_CLASS_APP_SPECIFIC = 0xfe;
-export const USB_SUBCLASS_DFU = 0x01;
+// The interface class, the functional descriptor and the request names belong to the descriptor layer every backend shares.
+export { DFU_FUNCTIONAL_DESCRIPTOR_TYPE, DFU_REQUEST_NAMES, USB_CLASS_APP_SPECIFIC, USB_SUBCLASS_DFU } from '../transport/descriptors/constants.js';
 export const DFU_PROTOCOL_RUNTIME = 0x01;
 export const DFU_PROTOCOL_DFU_MODE = 0x02;
-export const DFU_FUNCTIONAL_DESCRIPTOR_TYPE = 0x21;
 
 /** bmRequestType for class requests to an interface. */
 export const REQTYPE_CLASS_INTERFACE_OUT = 0x21;
@@ -23,15 +22,6 @@ export const DFU_CLRSTATUS = 4;
 export const DFU_GETSTATE = 5;
 export const DFU_ABORT = 6;
 
-export const DFU_REQUEST_NAMES: Record<number, string> = {
-  [DFU_DETACH]: 'DFU_DETACH',
-  [DFU_DNLOAD]: 'DFU_DNLOAD',
-  [DFU_UPLOAD]: 'DFU_UPLOAD',
-  [DFU_GETSTATUS]: 'DFU_GETSTATUS',
-  [DFU_CLRSTATUS]: 'DFU_CLRSTATUS',
-  [DFU_GETSTATE]: 'DFU_GETSTATE',
-  [DFU_ABORT]: 'DFU_ABORT',
-};
 
 /** bState values, DFU 1.1 §6.1.2. */
 export enum DfuState {

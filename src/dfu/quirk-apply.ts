@@ -31,12 +31,15 @@ export function resolveQuirks(device: DfuDeviceInfo, alt: DfuAltSetting, force?:
 
 /** A backend whose list() shows each device as the quirks say it is (a GD32's serial decoded), so -S selects by it. */
 export function quirkedBackend(backend: UsbBackend, force?: Partial<Quirks>): UsbBackend {
-  return {
+  const quirked: UsbBackend = {
     name: backend.name,
+    capabilities: backend.capabilities,
     list: async () => (await backend.list()).map((d) => applyIdentityQuirks(d, force)),
     open: (device) => backend.open(device),
     dispose: () => backend.dispose(),
   };
+  if (backend.watch) quirked.watch = (onChange) => backend.watch!(onChange);
+  return quirked;
 }
 
 /** The functional descriptor with a forced bcdDFUVersion (Maple). */

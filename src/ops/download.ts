@@ -171,7 +171,7 @@ export async function download(req: DownloadRequest, ctx: OpContext): Promise<Op
     functional,
     override: req.transferSize,
     bMaxPacketSize0: target.device.bMaxPacketSize0,
-    linuxLimit: ctx.backend.name === 'usb' && process.platform === 'linux',
+    maxControlTransferBytes: ctx.backend.capabilities.maxControlTransferBytes,
     emitWarning: warn,
   });
   const parts = planParts(req, image, target, transferSize, dfuse, (alt) => layoutWithQuirks(layoutOf({ alt }), altQuirks(alt), warn), warn);

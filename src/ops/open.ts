@@ -8,15 +8,12 @@ import type { FunctionalDescriptor } from '../transport/types.js';
 import type { OpContext } from './types.js';
 import type { Target } from './select.js';
 
-/** Linux usbfs refuses control transfers over 4096 bytes (dfu-util clamps there too). */
-const LINUX_CONTROL_LIMIT = 4096;
-
 export interface TransferSizeInput {
   functional: FunctionalDescriptor;
   override?: number | undefined;
   bMaxPacketSize0: number;
-  /** Apply the Linux usbfs 4096-byte limit. */
-  linuxLimit: boolean;
+  /** The backend's largest control transfer (Linux usbfs: 4096), if it has one. */
+  maxControlTransferBytes?: number | undefined;
   emitWarning?: (message: string) => void;
 }
 
@@ -31,9 +28,10 @@ export function resolveTransferSize(input: TransferSizeInput): number {
       hint: 'give one with -t SIZE (try the device\'s bMaxPacketSize0, e.g. -t 64)',
     });
   }
-  if (input.linuxLimit && size > LINUX_CONTROL_LIMIT) {
-    input.emitWarning?.(`transfer size ${size} limited to ${LINUX_CONTROL_LIMIT} (Linux usbfs control-transfer limit)`);
-    size = LINUX_CONTROL_LIMIT;
+  const limit = input.maxControlTransferBytes;
+  if (limit !== undefined && size > limit) {
+    input.emitWarning?.(`transfer size ${size} limited to ${limit} (the USB stack's control-transfer limit)`);
+    size = limit;
   }
   if (size < input.bMaxPacketSize0) size = input.bMaxPacketSize0;
   return size;

@@ -39,7 +39,7 @@ export async function upload(req: UploadRequest, ctx: OpContext): Promise<Operat
     functional,
     override: req.transferSize,
     bMaxPacketSize0: target.device.bMaxPacketSize0,
-    linuxLimit: ctx.backend.name === 'usb' && process.platform === 'linux',
+    maxControlTransferBytes: ctx.backend.capabilities.maxControlTransferBytes,
     emitWarning: (message) => ctx.emit({ type: 'warning', message }),
   });
   const dfuse = isDfuseInterface(target.device, target.alt, functional);

@@ -6,19 +6,19 @@
  */
 import {
   DFU_FUNCTIONAL_DESCRIPTOR_TYPE,
+  LANGID_EN_US,
   USB_CLASS_APP_SPECIFIC,
+  USB_DT_BOS,
+  USB_DT_CONFIG,
+  USB_DT_DEVICE,
+  USB_DT_DEVICE_CAPABILITY,
+  USB_DT_INTERFACE,
+  USB_DT_STRING,
   USB_SUBCLASS_DFU,
-} from '../dfu/constants.js';
+} from '../transport/descriptors/constants.js';
 import type { SimDescriptors } from './types.js';
 import type { SimFunctional, SimProfile } from './profile-types.js';
 
-export const USB_DT_DEVICE = 1;
-export const USB_DT_CONFIG = 2;
-export const USB_DT_STRING = 3;
-export const USB_DT_INTERFACE = 4;
-export const USB_DT_BOS = 0x0f;
-export const USB_DT_DEVICE_CAPABILITY = 0x10;
-export const LANGID_EN_US = 0x0409;
 const MAX_PACKET_SIZE_0 = 64;
 
 /** String indexes a profile's descriptors use. */
@@ -156,14 +156,6 @@ export function stringDescriptorBytes(text: string): Uint8Array {
 
 export function langIdTableBytes(): Uint8Array {
   return Uint8Array.from([4, USB_DT_STRING, lo(LANGID_EN_US), hi(LANGID_EN_US)]);
-}
-
-/** Decode a string descriptor (host side). */
-export function decodeStringDescriptor(bytes: Uint8Array): string {
-  const len = Math.min(bytes[0] ?? 0, bytes.length);
-  let s = '';
-  for (let i = 2; i + 1 < len; i += 2) s += String.fromCharCode(bytes[i]! | (bytes[i + 1]! << 8));
-  return s;
 }
 
 /**

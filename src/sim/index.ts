@@ -18,8 +18,6 @@ export { SimBackend } from './sim-backend.js';
 export { SimFaults } from './faults.js';
 export type { SimFaultAction, SimFaultSpec, SimRequestName } from './faults.js';
 export type { SimFlashSnapshot, SimWrite } from './flash.js';
-export { parseConfigurationDescriptor } from './config-descriptor.js';
-export type { ParsedConfiguration, ParsedDfuAlt, ParsedInterface } from './config-descriptor.js';
 export { readRawDescriptors, readDeviceInfo } from './host-enumerate.js';
 export type { SimProfile } from './profile-types.js';
 export type * from './types.js';

@@ -11,7 +11,9 @@ import type { SimBus } from './sim-bus.js';
 import { SimTransport } from './sim-transport.js';
 
 export class SimBackend implements UsbBackend {
-  readonly name = 'sim' as const;
+  readonly name = 'sim';
+  /** Simulated devices keep their port across re-enumeration, reset, and take transfers of any size. */
+  readonly capabilities = { canReset: true, stablePortPaths: true };
 
   constructor(
     readonly bus: SimBus,
@@ -25,7 +27,7 @@ export class SimBackend implements UsbBackend {
         a.raw ??= await readRawDescriptors(a.device);
         const where = { key: a.key, busNumber: a.busNumber, deviceAddress: a.deviceAddress, portPath: a.port };
         const info = await readDeviceInfo(a.device, a.raw, where);
-        if (info.alts.length > 0) out.push(info);
+        out.push(info);
       } catch {
         // a device that cannot be read is left out, as a host would skip it
       }

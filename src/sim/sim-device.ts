@@ -9,7 +9,7 @@
  * GETSTATUS that arrives before the last reported bwPollTimeout has elapsed is
  * marked `early` in the transcript and counted in `earlyPolls`.
  */
-import { DFU_REQUEST_NAMES, DFU_STATE_NAMES, DFU_STATUS_NAMES, DfuState, DfuStatus } from '../dfu/constants.js';
+import { DFU_STATE_NAMES, DFU_STATUS_NAMES, DfuState, DfuStatus } from '../dfu/constants.js';
 import { parseMemoryLayout } from '../dfu/memory-layout.js';
 import { DfuFlashError, hex32 } from '../shared/errors.js';
 import { systemClock, type Clock } from '../transport/clock.js';
@@ -23,7 +23,7 @@ import { SequentialTarget } from './sequential-target.js';
 import { SimFaults } from './faults.js';
 import type { SimFlashSnapshot, SimWrite } from './flash.js';
 import { standardRequest, type StandardContext } from './standard-requests.js';
-import { STANDARD_REQUEST_NAMES } from '../transport/request-names.js';
+import { requestName } from '../transport/descriptors/setup.js';
 import type { SimTarget } from './target-types.js';
 
 export interface SimDeviceOptions {
@@ -40,17 +40,7 @@ export type SimClaimResult = 'ok' | 'busy' | 'not-found' | 'gone';
 
 const NO_SETUP: SetupPacket = { bmRequestType: 0, bRequest: 0, wValue: 0, wIndex: 0, wLength: 0 };
 
-function hex2(n: number): string {
-  return '0x' + n.toString(16).padStart(2, '0');
-}
-
-/** Spec name of a request, for the transcript and for fault matching. */
-export function requestName(setup: SetupPacket): string {
-  const type = (setup.bmRequestType >> 5) & 3;
-  if (type === 0) return STANDARD_REQUEST_NAMES[setup.bRequest] ?? `STANDARD_${hex2(setup.bRequest)}`;
-  if (type === 1) return DFU_REQUEST_NAMES[setup.bRequest] ?? `CLASS_${hex2(setup.bRequest)}`;
-  return `VENDOR_${hex2(setup.bRequest)}`;
-}
+export { requestName };
 
 export class SimDevice implements SimUsbDevice {
   readonly profile: string;

@@ -2,17 +2,10 @@
  * Standard requests on EP0 (USB 2.0 §9.4) for a simulated device. Anything
  * not listed here, or sent with the wrong direction or recipient, stalls.
  */
-import { DFU_FUNCTIONAL_DESCRIPTOR_TYPE } from '../dfu/constants.js';
+import { DFU_FUNCTIONAL_DESCRIPTOR_TYPE, USB_DT_BOS, USB_DT_CONFIG, USB_DT_DEVICE, USB_DT_STRING } from '../transport/descriptors/constants.js';
 import type { SetupPacket } from '../transport/types.js';
 import type { SimControlResult, SimDescriptors } from './types.js';
-import {
-  USB_DT_BOS,
-  USB_DT_CONFIG,
-  USB_DT_DEVICE,
-  USB_DT_STRING,
-  langIdTableBytes,
-  stringDescriptorBytes,
-} from './descriptor-builder.js';
+import { langIdTableBytes, stringDescriptorBytes } from './descriptor-builder.js';
 
 export interface StandardContext {
   descriptors: SimDescriptors;

@@ -92,13 +92,36 @@ export interface DfuTransport {
   close(): Promise<void>;
 }
 
-/** A way of finding and opening DFU devices: libusb, or the simulator. */
+/** What a backend's USB stack can and cannot do, so the layers above never test its name. */
+export interface BackendCapabilities {
+  /** Largest data stage of one control transfer the stack sends (Linux usbfs: 4096); undefined when there is no such limit. */
+  maxControlTransferBytes?: number | undefined;
+  /** Can issue a USB bus reset (WinUSB on Windows cannot). */
+  canReset: boolean;
+  /** Devices carry port paths that stay the same across re-enumeration (WebUSB exposes none). */
+  stablePortPaths: boolean;
+  /**
+   * A device that re-enumerates (after a detach, in its other mode) is only seen
+   * once the user grants it (WebUSB); the operation then stops with NEEDS_PERMISSION.
+   */
+  newDevicesNeedPermission?: boolean | undefined;
+}
+
+/** A way of finding and opening DFU devices: libusb, WebUSB, or the simulator. */
 export interface UsbBackend {
-  readonly name: 'usb' | 'sim';
+  /** For messages and debug lines: 'usb', 'webusb', 'sim'. Never used to decide behaviour: see capabilities. */
+  readonly name: string;
+  readonly capabilities: BackendCapabilities;
   /** Every device with a DFU interface (runtime or DFU mode). Never throws for one bad device. */
   list(): Promise<DfuDeviceInfo[]>;
   /** Open a device found by list(). */
   open(device: DfuDeviceInfo): Promise<DfuTransport>;
+  /**
+   * Call `onChange` whenever devices may have arrived or left (hotplug), so
+   * a waiter can list again at once instead of at its next poll. Returns the
+   * function that stops watching. Backends without hotplug leave it out.
+   */
+  watch?(onChange: () => void): () => void;
   /** Release the backend (hotplug listeners, contexts). */
   dispose(): void;
 }

@@ -21,6 +21,7 @@ import { withTempDir } from './tmp-dir.js';
 function backendWith(devices: DfuDeviceInfo[], name: 'usb' | 'sim' = 'usb'): UsbBackend & { disposed: number } {
   return {
     name,
+    capabilities: { canReset: true, stablePortPaths: true },
     disposed: 0,
     async list() {
       return devices;

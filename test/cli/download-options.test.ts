@@ -155,6 +155,7 @@ describe('context and summary', () => {
 /** A backend whose transports record the timeout of every control transfer. */
 class TimeoutRecorder implements UsbBackend {
   readonly name = 'sim' as const;
+  readonly capabilities = { canReset: true, stablePortPaths: true };
   readonly timeouts: number[] = [];
   constructor(private readonly inner: UsbBackend) {}
   list(): Promise<DfuDeviceInfo[]> {

@@ -29,6 +29,7 @@ export function memoryIo(o: Partial<Omit<CliIo, 'stdout' | 'stderr'>> = {}): Mem
 /** A backend with no devices that records whether it was created and disposed. */
 export class RecordingBackend implements UsbBackend {
   readonly name = 'sim' as const;
+  readonly capabilities = { canReset: true, stablePortPaths: true };
   disposed = 0;
   async list(): Promise<DfuDeviceInfo[]> {
     return [];

@@ -164,7 +164,7 @@ describe('libusb backend against an emulated STM32F4 system bootloader', { skip 
     const r = await runWithDevices({
       profiles: [
         { profile: 'stm32f4-sysboot', port: '1', faults: [{ request: 'GET_DESCRIPTOR', action: 'silent', times: 1000 }] },
-        { profile: 'stm32f1-cubemx', port: '2', faults: [{ request: 'GET_DESCRIPTOR', nth: 4, action: 'stall' }] },
+        { profile: 'stm32f1-cubemx', port: '2', faults: [{ request: 'GET_DESCRIPTOR', nth: 4, times: 2, action: 'stall' }] },
         { profile: 'dapboot', port: '3' },
       ],
       command: [process.execPath, PROBE, 'list'],

@@ -48,6 +48,7 @@ export class Bench {
     const transports = this.transports;
     return {
       name: 'sim',
+      capabilities: inner.capabilities,
       list: () => inner.list(),
       dispose: () => inner.dispose(),
       open: async (info) => {

@@ -45,6 +45,7 @@ export function recording(backend: UsbBackend, clock: { now(): number }): { back
   const log: Recorded[] = [];
   const wrapped: UsbBackend = {
     name: backend.name,
+    capabilities: backend.capabilities,
     list: () => backend.list(),
     dispose: () => backend.dispose(),
     open: async (info) => {

@@ -61,12 +61,23 @@ describe('SimBackend.list()', () => {
     assert.deepEqual(list.map((d) => d.deviceAddress), [2, 3, 4]);
   });
 
-  test('a failing string read is reported, not thrown', async () => {
+  test('a string read that stalls once is asked again and read', async () => {
     const backend = createSimBackend(['dapboot'], { clock: new FakeClock() });
-    backend.bus.devices[0]!.faults.add({ request: 'GET_DESCRIPTOR', nth: 4, action: 'stall' }); // 3 enumeration reads, then LANGID
+    backend.bus.devices[0]!.faults.add({ request: 'GET_DESCRIPTOR', nth: 5, action: 'stall' }); // 3 enumeration reads, LANGID, manufacturer
+    const [d] = await backend.list();
+    assert.equal(d!.manufacturer, 'Devanarchy');
+    assert.equal(d!.stringError, undefined);
+    const reads = backend.bus.devices[0]!.transcript.filter((e) => e.request === 'GET_DESCRIPTOR').map((e) => [e.setup.wValue.toString(16), e.result]);
+    assert.deepEqual(reads.slice(3, 6), [['300', 'ack'], ['301', 'stall'], ['301', 'ack']]);
+  });
+
+  test('a string that stays unreadable is reported, not thrown, and the others are still read', async () => {
+    const backend = createSimBackend(['dapboot'], { clock: new FakeClock() });
+    backend.bus.devices[0]!.faults.add({ request: 'GET_DESCRIPTOR', nth: 5, times: 2, action: 'stall' });
     const [d] = await backend.list();
     assert.equal(d!.manufacturer, undefined);
-    assert.deepEqual(d!.stringError, { code: 'STALL', message: 'GET_DESCRIPTOR (type 3, index 0) failed: stall' });
+    assert.deepEqual(d!.stringError, { code: 'STALL', message: 'GET_DESCRIPTOR (wValue 0x0301) failed: stall' });
+    assert.equal(d!.product, 'DAPBoot DFU Bootloader');
   });
 
   test('the enumeration reads are in the transcript (as a host would send them)', async () => {

@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../src/transport/clock.js';
 import { isDfuFlashError } from '../../src/shared/errors.js';
-import { createSimDevice, parseConfigurationDescriptor, type SimDevice } from '../../src/sim/index.js';
+import { createSimDevice, type SimDevice } from '../../src/sim/index.js';
+import { parseConfigurationDescriptor } from '../../src/transport/descriptors/index.js';
 import type { SetupPacket } from '../../src/transport/types.js';
 
 const F4_ALTS = [

@@ -1,6 +1,8 @@
 /** UsbBackend over libusb: list every DFU device, open one. */
 import { DfuFlashError, hex16 } from '../../shared/errors.js';
-import type { DfuDeviceInfo, DfuTransport, UsbBackend } from '../types.js';
+import type { BackendCapabilities, DfuDeviceInfo, DfuTransport, UsbBackend } from '../types.js';
+
+const LINUX_USBFS_CONTROL_LIMIT = 4096;
 import { describeDevice, type DescribeOptions } from './describe-device.js';
 import { mapLibusbError } from './libusb-errors.js';
 import { formatPortPath } from './port-path.js';
@@ -8,7 +10,8 @@ import type { RawDevice, RawUsbLib } from './raw-device.js';
 import { LibusbTransport } from './transport.js';
 
 export class LibusbBackend implements UsbBackend {
-  readonly name = 'usb' as const;
+  readonly name = 'usb';
+  readonly capabilities: BackendCapabilities;
   /**
    * Devices a transport holds open, by bus/port/address. node-usb hands out one
    * Device object per device, so list() must not open and close one that is in
@@ -22,7 +25,16 @@ export class LibusbBackend implements UsbBackend {
   constructor(
     private readonly lib: RawUsbLib,
     private readonly options: DescribeOptions = {},
-  ) {}
+  ) {
+    const platform = options.platform ?? process.platform;
+    this.capabilities = {
+      // Linux usbfs refuses control transfers over 4096 bytes (dfu-util clamps there too)
+      maxControlTransferBytes: platform === 'linux' ? LINUX_USBFS_CONTROL_LIMIT : undefined,
+      // WinUSB cannot issue a port reset (libusb: LIBUSB_ERROR_NOT_SUPPORTED)
+      canReset: platform !== 'win32',
+      stablePortPaths: true,
+    };
+  }
 
   private devices(): RawDevice[] {
     try {

@@ -8,13 +8,11 @@
  * must never hide the others.
  */
 import { DfuFlashError } from '../../shared/errors.js';
-import { USB_CLASS_APP_SPECIFIC, USB_SUBCLASS_DFU, DFU_FUNCTIONAL_DESCRIPTOR_TYPE } from '../../dfu/constants.js';
-import { findFunctionalDescriptor } from '../descriptors.js';
-import type { DfuAltSetting, DfuDeviceInfo, FunctionalDescriptor } from '../types.js';
+import { describeFromDescriptors, dfuAltsOf, isDfuInterface, readDeviceStrings, type InterfaceDescriptor } from '../descriptors/index.js';
+import type { DfuDeviceInfo } from '../types.js';
 import { mapLibusbError } from './libusb-errors.js';
 import { deviceKey, formatPortPath } from './port-path.js';
 import type { RawConfigDescriptor, RawDevice, RawInterfaceDescriptor } from './raw-device.js';
-import { readLangId, readString, LANGID_EN_US } from './string-descriptor.js';
 import { LibusbTransport, type LibusbTransportOptions } from './transport.js';
 
 export interface DescribeOptions extends LibusbTransportOptions {
@@ -22,8 +20,7 @@ export interface DescribeOptions extends LibusbTransportOptions {
   stringTimeoutMs?: number;
 }
 
-const isDfu = (alt: RawInterfaceDescriptor): boolean =>
-  alt.bInterfaceClass === USB_CLASS_APP_SPECIFIC && alt.bInterfaceSubClass === USB_SUBCLASS_DFU;
+const isDfu = (alt: RawInterfaceDescriptor): boolean => isDfuInterface({ interfaceClass: alt.bInterfaceClass, interfaceSubClass: alt.bInterfaceSubClass });
 
 /** The configuration to report: the active one if it has a DFU interface, else the first that has one. */
 export function pickConfiguration(configs: RawConfigDescriptor[], activeValue: number | undefined): RawConfigDescriptor | undefined {
@@ -31,26 +28,22 @@ export function pickConfiguration(configs: RawConfigDescriptor[], activeValue: n
   return withDfu.find((c) => c.bConfigurationValue === activeValue) ?? withDfu[0];
 }
 
-/**
- * The functional descriptor of one alt setting: from its own extra bytes,
- * else from another alt setting of the same interface (libusb files it after
- * whichever alt setting it follows — the last one on ST bootloaders), else
- * from the configuration's extra bytes.
- */
-export function functionalFromDescriptors(
-  config: RawConfigDescriptor,
-  alts: RawInterfaceDescriptor[],
-  alt: RawInterfaceDescriptor,
-): FunctionalDescriptor | undefined {
-  return (
-    findFunctionalDescriptor(alt.extra) ??
-    alts.map((a) => findFunctionalDescriptor(a.extra)).find((f) => f !== undefined) ??
-    findFunctionalDescriptor(config.extra)
-  );
+/** libusb's parsed configuration as the shared descriptor layer's interface list. */
+function interfacesOf(config: RawConfigDescriptor): InterfaceDescriptor[] {
+  return config.interfaces.flat().map((a) => ({
+    interfaceNumber: a.bInterfaceNumber,
+    alternateSetting: a.bAlternateSetting,
+    numEndpoints: 0,
+    interfaceClass: a.bInterfaceClass,
+    interfaceSubClass: a.bInterfaceSubClass,
+    interfaceProtocol: a.bInterfaceProtocol,
+    iInterface: a.iInterface,
+    extra: a.extra,
+  }));
 }
 
 /** Descriptor-only part of the description (no I/O). */
-export function describeDescriptors(raw: RawDevice): { info: DfuDeviceInfo; alts: RawInterfaceDescriptor[] } | undefined {
+export function describeDescriptors(raw: RawDevice): DfuDeviceInfo | undefined {
   let configs: RawConfigDescriptor[];
   let active: number | undefined;
   try {
@@ -61,40 +54,13 @@ export function describeDescriptors(raw: RawDevice): { info: DfuDeviceInfo; alts
   }
   const config = pickConfiguration(configs, active);
   if (!config) return undefined;
-  const rawAlts: RawInterfaceDescriptor[] = [];
-  const alts: DfuAltSetting[] = [];
-  for (const group of config.interfaces) {
-    for (const alt of group) {
-      if (!isDfu(alt)) continue;
-      rawAlts.push(alt);
-      alts.push({
-        interfaceNumber: alt.bInterfaceNumber,
-        alternateSetting: alt.bAlternateSetting,
-        interfaceProtocol: alt.bInterfaceProtocol,
-        iInterface: alt.iInterface,
-        name: undefined,
-        functional: functionalFromDescriptors(config, group, alt),
-      });
-    }
-  }
   const d = raw.deviceDescriptor;
   const portPath = formatPortPath(raw.busNumber, raw.portNumbers);
-  return {
-    alts: rawAlts,
-    info: {
-      key: deviceKey(portPath, raw.deviceAddress),
-      vendorId: d.idVendor,
-      productId: d.idProduct,
-      bcdDevice: d.bcdDevice,
-      bcdUSB: d.bcdUSB,
-      bMaxPacketSize0: d.bMaxPacketSize0,
-      busNumber: raw.busNumber,
-      deviceAddress: raw.deviceAddress,
-      portPath,
-      configurationValue: config.bConfigurationValue,
-      alts,
-    },
-  };
+  return describeFromDescriptors(
+    { ...d, bDeviceClass: 0, bDeviceSubClass: 0, bDeviceProtocol: 0, bNumConfigurations: configs.length },
+    { configurationValue: config.bConfigurationValue, dfuAlts: dfuAltsOf(interfacesOf(config), config.extra) },
+    { key: deviceKey(portPath, raw.deviceAddress), busNumber: raw.busNumber, deviceAddress: raw.deviceAddress, portPath },
+  );
 }
 
 function asStringError(e: unknown, info: DfuDeviceInfo, operation: string, platform: NodeJS.Platform | undefined): DfuDeviceInfo['stringError'] {
@@ -105,14 +71,10 @@ function asStringError(e: unknown, info: DfuDeviceInfo, operation: string, platf
   return { code: err.code, message: err.message, hint: err.hint };
 }
 
-/** A read failure after which further reads on this device are pointless. */
-const isFatal = (e: unknown): boolean => e instanceof DfuFlashError && (e.code === 'TIMEOUT' || e.code === 'DEVICE_GONE');
-
 /** Full description: descriptors, then strings (and a functional descriptor by request where none was found). */
 export async function describeDevice(raw: RawDevice, options: DescribeOptions = {}): Promise<DfuDeviceInfo | undefined> {
-  const found = describeDescriptors(raw);
-  if (!found) return undefined;
-  const { info } = found;
+  const info = describeDescriptors(raw);
+  if (!info) return undefined;
   try {
     raw.open();
   } catch (e) {
@@ -121,58 +83,11 @@ export async function describeDevice(raw: RawDevice, options: DescribeOptions = 
     return info;
   }
   const transport = new LibusbTransport(info, raw, options);
-  const timeoutMs = options.stringTimeoutMs ?? 1000;
-  let fatal: unknown;
-  const note = (e: unknown, what: string): void => {
-    info.stringError ??= asStringError(e, info, what, options.platform);
-    if (isFatal(e)) fatal = e;
-  };
   try {
-    let langId = LANGID_EN_US;
-    try {
-      langId = await readLangId(transport, timeoutMs);
-    } catch (e) {
-      if (isFatal(e)) note(e, 'read LANGID table');
-    }
-    const d = raw.deviceDescriptor;
-    for (const [field, index] of [
-      ['manufacturer', d.iManufacturer],
-      ['product', d.iProduct],
-      ['serial', d.iSerialNumber],
-    ] as const) {
-      if (fatal || index === 0) continue;
-      try {
-        info[field] = await readString(transport, index, langId, timeoutMs);
-      } catch (e) {
-        note(e, `read ${field} string`);
-      }
-    }
-    for (const alt of info.alts) {
-      if (alt.iInterface === 0) continue;
-      if (fatal) {
-        alt.nameError = info.stringError?.message;
-        continue;
-      }
-      try {
-        alt.name = await readString(transport, alt.iInterface, langId, timeoutMs);
-      } catch (e) {
-        note(e, `read interface ${alt.interfaceNumber} alt ${alt.alternateSetting} name`);
-        alt.nameError = e instanceof Error ? e.message : String(e);
-      }
-    }
-    if (!fatal && info.alts.some((a) => a.functional === undefined)) {
-      try {
-        // dfu-util's last resort: ask for the functional descriptor itself.
-        const bytes = await transport.controlIn(
-          { bmRequestType: 0x80, bRequest: 0x06, wValue: DFU_FUNCTIONAL_DESCRIPTOR_TYPE << 8, wIndex: 0, wLength: 9 },
-          { timeoutMs },
-        );
-        const functional = findFunctionalDescriptor(bytes);
-        for (const alt of info.alts) alt.functional ??= functional;
-      } catch {
-        // no functional descriptor: the protocol layer decides what that means
-      }
-    }
+    await readDeviceStrings((setup, o) => transport.controlIn(setup, o), info, raw.deviceDescriptor, {
+      timeoutMs: options.stringTimeoutMs ?? 1000,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
   } finally {
     await transport.close();
   }

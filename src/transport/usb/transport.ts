@@ -9,7 +9,7 @@ import type { ControlOptions, DfuDeviceInfo, DfuTransport, SetupPacket } from '.
 import { DEADLINE_MARGIN_MS, withDeadline, type Tracked } from './deadline.js';
 import { mapLibusbError, libusbErrorName } from './libusb-errors.js';
 import type { RawDevice } from './raw-device.js';
-import { describeSetup, setupDetails } from './setup-name.js';
+import { describeSetup, setupDetails } from '../descriptors/setup.js';
 
 export interface LibusbTransportOptions {
   platform?: NodeJS.Platform;

@@ -7,7 +7,7 @@ import { LibusbBackend } from '../../../src/transport/usb/backend.js';
 import { describeDevice } from '../../../src/transport/usb/describe-device.js';
 import { deviceKey, formatPortPath } from '../../../src/transport/usb/port-path.js';
 import type { RawDevice } from '../../../src/transport/usb/raw-device.js';
-import { decodeLangIds, decodeStringDescriptor } from '../../../src/transport/usb/string-descriptor.js';
+import { decodeLangIds, decodeStringDescriptor } from '../../../src/transport/descriptors/index.js';
 import { ERR, F4_STRINGS, FakeRawDevice, dfuAlt, f4Config, functionalBytes, type FakeOptions } from './fake-raw-device.js';
 
 const OPTS = { platform: 'linux' as const, stringTimeoutMs: 60, deadlineMarginMs: 10, closeWaitMs: 100 };
