@@ -34,6 +34,8 @@ export const EXIT_CODES = {
   LAYOUT: 78,
   IMAGE_MISMATCH: 78,
   VERIFY_MISMATCH: 79, // not in sysexits: the device holds something else than the file
+  NEEDS_PERMISSION: 77,
+  ABORTED: 130, // as a shell reports a command ended by Ctrl-C
 } as const satisfies Record<ErrorCode, number>;
 
 /** Exit status for anything thrown: the table for DfuFlashError, 70 otherwise. */
@@ -71,6 +73,8 @@ export const ERROR_DESCRIPTIONS = {
   LAYOUT: "the device's memory layout string cannot be used",
   IMAGE_MISMATCH: "the file's DFU suffix names another device (`--ignore-suffix`)",
   VERIFY_MISMATCH: 'read-back after `--verify` differs from the file',
+  NEEDS_PERMISSION: 'the browser needs permission for the device in its new mode (web flasher only)',
+  ABORTED: 'interrupted (Ctrl-C, SIGTERM); the device was returned to dfuIDLE',
 } as const satisfies Record<ErrorCode, string>;
 
 /** The README's exit-status table (Markdown), one row per error code, ordered by status. */

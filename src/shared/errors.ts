@@ -20,7 +20,8 @@ export type ErrorCode =
   | 'RUNTIME_MODE' // device is in runtime (appIDLE) mode and needs DETACH
   | 'ACCESS' // permission denied (udev rule)
   | 'DRIVER' // wrong driver bound (Windows WinUSB)
-  | 'BUSY' // another program holds the interface
+  | 'BUSY' // another program (or another operation of ours) holds the interface
+  | 'NEEDS_PERMISSION' // the device in its new mode is a new device the user must grant (WebUSB); details.filters says which
   // talking to the device
   | 'DEVICE_GONE' // device left the bus unexpectedly
   | 'TIMEOUT' // transfer or wait exceeded its deadline
@@ -30,6 +31,7 @@ export type ErrorCode =
   | 'DFU_STATE' // device is in a state the protocol does not allow here
   | 'VERIFY_MISMATCH' // read-back differs from what was written
   | 'UNSUPPORTED' // device cannot do the requested operation
+  | 'ABORTED' // the caller's AbortSignal (or Ctrl-C) stopped the operation; the device was left in dfuIDLE
   | 'INTERNAL';
 
 export interface ErrorOptions {
