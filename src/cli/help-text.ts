@@ -21,8 +21,8 @@ dfu-util command lines work unchanged (dfu-flash dfu-util --help lists the optio
 
 Exit status: 0 ok, 64 bad usage, 65 bad file, 66 file not found, 69 device not found
 or ambiguous, 70 internal error, 73 output exists, 74 USB I/O, 75 busy, 76 protocol,
-77 permission or driver, 78 image does not fit the device, 79 verify mismatch
-(doctor: 1 when a check fails).`;
+77 permission or driver, 78 image does not fit the device, 79 verify mismatch,
+130 interrupted (doctor: 1 when a check fails).`;
 
 export const COMMAND_EXAMPLES: Record<CommandName, string> = {
   list: `

@@ -35,6 +35,8 @@ const EXPECTED: Record<ErrorCode, number> = {
   LAYOUT: 78,
   IMAGE_MISMATCH: 78,
   VERIFY_MISMATCH: 79,
+  NEEDS_PERMISSION: 77,
+  ABORTED: 130,
 };
 
 test('table equals the documented mapping', () => {
@@ -54,6 +56,6 @@ test('anything unexpected is 70', () => {
   assert.equal(exitCodeFor(new DfuFlashError('NOT_A_CODE' as ErrorCode, 'x')), 70);
 });
 
-test('statuses are sysexits-style (64..79) and never 0', () => {
-  for (const status of Object.values(EXIT_CODES)) assert.ok(status >= 64 && status <= 79);
+test('statuses are sysexits-style (64..79), or 130 for an interruption, and never 0', () => {
+  for (const status of Object.values(EXIT_CODES)) assert.ok((status >= 64 && status <= 79) || status === 130);
 });
