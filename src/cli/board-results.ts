@@ -4,11 +4,12 @@
  * order), the error lines per board, and the closing tally.
  */
 import { DfuFlashError, type ErrorCode } from '../shared/errors.js';
-import { withGuidance } from './error-guidance.js';
+import { withGuidance } from './hints.js';
 import { EXIT_OK, exitCodeFor } from './exit-codes.js';
 import { boardPrefix } from './reporters/boards.js';
 import { oneLine } from './reporters/format.js';
 import type { Style } from './reporters/types.js';
+import type { CliResult } from './results.js';
 
 /** The error as the use cases report it per board or step. */
 export interface ReportedError {
@@ -16,6 +17,17 @@ export interface ReportedError {
   message: string;
   hint?: string | undefined;
   details?: Record<string, unknown> | undefined;
+}
+
+/** One board of `download --all`. */
+export interface BoardResult {
+  /** Port path: the one thing that names a board across re-enumeration. */
+  portPath: string;
+  serial?: string | undefined;
+  ok: boolean;
+  result?: CliResult | undefined;
+  error?: { code: string; message: string; hint?: string | undefined; details: Record<string, unknown> } | undefined;
+  elapsedMs: number;
 }
 
 export interface BoardOutcome {

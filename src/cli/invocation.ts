@@ -1,7 +1,6 @@
 /** What a command line means once parsed and validated: a typed request plus output and simulation settings. */
-import type { DetachRequest, DeviceSelector, DownloadRequest, FlashPlan, UploadRequest } from '../ops/types.js';
-import type { DfuseCommandRequest, LeaveRequest } from '../ops/index.js';
-import type { ConvertRequest, FileFormatChoice, SuffixAddRequest, SuffixEditRequest } from '../ops/file-tools.js';
+import type { DetachRequest, DeviceSelector, DfuseCommandRequest, DownloadRequest, FlashPlan, LeaveRequest, UploadRequest } from './requests.js';
+import type { ConvertRequest, FileFormatChoice, SuffixAddRequest, SuffixEditRequest } from './file-tools.js';
 
 export interface OutputOptions {
   /** NDJSON events and a result line on stdout (`list`: one JSON document). */

@@ -6,9 +6,7 @@
 import type { Clock } from '../transport/clock.js';
 import type { UsbBackend } from '../transport/types.js';
 import type { SystemDeps } from './system.js';
-import type { Emit } from '../dfu/events.js';
-import type { DetachRequest, DownloadRequest, FlashPlan, ListedDevice, OpContext, OperationResult, UploadRequest } from '../ops/types.js';
-import type { BoardResult, DfuseCommandRequest, LeaveRequest, PlanBoardResult } from '../ops/index.js';
+import type * as Api from '../index.js';
 
 /** A text sink: process.stdout / process.stderr, or a buffer in tests. */
 export interface CliWriter {
@@ -32,26 +30,15 @@ export type BackendRequest =
   | { kind: 'usb'; clock: Clock }
   | { kind: 'sim'; profiles: string[]; timeScale: number; clock: Clock };
 
-/** The use cases the commands call (src/ops). Injectable for tests. */
-export interface OpsApi {
-  listDevices(ctx: OpContext): Promise<ListedDevice[]>;
-  download(req: DownloadRequest, ctx: OpContext): Promise<OperationResult>;
-  upload(req: UploadRequest, ctx: OpContext): Promise<OperationResult>;
-  detach(req: DetachRequest, ctx: OpContext): Promise<OperationResult>;
-  /** Every matching board in parallel; one result per board, in port order. */
-  downloadAll(req: DownloadRequest, ctx: OpContext, emitFor: (portPath: string) => Emit): Promise<BoardResult[]>;
-  runPlan(plan: FlashPlan, ctx: OpContext, emitFor: (portPath: string) => Emit): Promise<PlanBoardResult[]>;
-  leave(req: LeaveRequest, ctx: OpContext): Promise<OperationResult>;
-  /** DfuSe command mode: mass erase, unprotect, leave (-s without a file). */
-  dfuseCommand(req: DfuseCommandRequest, ctx: OpContext): Promise<OperationResult>;
-}
+/** The library operations the commands call (the public API, src/index.ts). Injectable for tests. */
+export type OpsApi = Pick<typeof Api, 'listDevices' | 'findBoards' | 'download' | 'planDownload' | 'uploadDetailed' | 'detach' | 'leave' | 'reset' | 'massErase' | 'unprotect'>;
 
 export interface CliDeps {
   /** Replaces the default factory (libusb, or createSimBackend for --simulate). */
   createBackend?(request: BackendRequest): Promise<UsbBackend>;
   /** Defaults to the system clock. */
   clock?: Clock;
-  /** Replaces src/ops (tests of the command layer). */
+  /** Replaces the library operations (tests of the command layer). */
   ops?: OpsApi;
   /** Replaces facts about the machine (platform, root, udev paths, udevadm, the usb package). */
   system?: Partial<SystemDeps>;

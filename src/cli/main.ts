@@ -122,7 +122,7 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = {}
     const reporterOutput = inv.command === 'list' ? { ...output, json: false } : output;
     const colours = await getStyle();
     reporter = await createReporter({ io, output: reporterOutput, clock, style: colours, bars: inv.command !== 'list' && !perBoard(inv) });
-    const ops: OpsApi = deps.ops ?? (await import('../ops/index.js'));
+    const ops: OpsApi = deps.ops ?? (await import('../index.js'));
 
     const createBackend = deps.createBackend ?? (await import('./backend.js')).createDefaultBackend;
     const backend = await createBackend(
@@ -175,7 +175,7 @@ async function runWithBackend(
     if (simState !== undefined && devices !== undefined && savedState !== undefined) {
       for (const note of simState.restoreSimState(devices, savedState)) env.reporter.emit({ type: 'warning', message: note });
     }
-    const resolved = inv.deviceIndex === undefined ? inv : (await import('./device-index.js')).withIndexResolved(inv, await env.ops.listDevices(env.ctx));
+    const resolved = inv.deviceIndex === undefined ? inv : (await import('./device-index.js')).withIndexResolved(inv, await env.ops.listDevices({ backend: env.ctx.backend }));
     const runner = await command(resolved);
     status = (await runner(env).catch(fail)) ?? EXIT_OK;
     if (simState !== undefined && devices !== undefined && stateFile !== undefined) {

@@ -23,7 +23,7 @@ import { z } from 'zod';
 import { DfuFlashError } from '../shared/errors.js';
 import { parseDfuseAddress } from '../dfu/dfuse-address.js';
 import type { DfuseOptions } from '../dfu/plan-types.js';
-import type { DeviceSelector, FlashPlan, PlanStep } from '../ops/types.js';
+import type { DeviceSelector, FlashPlan, PlanStep } from './requests.js';
 import { parseAlt, parseDeviceIds, parseInteger, parsePortPath, parseSerials } from './parse-values.js';
 import { INPUT_FORMATS } from './program-options.js';
 

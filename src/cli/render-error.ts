@@ -4,7 +4,7 @@
  * a final result line on stdout.
  */
 import { DfuFlashError } from '../shared/errors.js';
-import { withGuidance } from './error-guidance.js';
+import { withGuidance } from './hints.js';
 import { exitCodeFor } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { oneLine } from './reporters/format.js';

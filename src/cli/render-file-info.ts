@@ -1,7 +1,7 @@
 /** Text of `dfu-flash info` and `dfu-flash suffix check`: what a firmware file holds, one fact per line. */
 import { hex16, hex32 } from '../shared/errors.js';
 import type { DfuSuffixInfo } from '../formats/image.js';
-import type { FileInfo, SegmentInfo } from '../ops/file-tools.js';
+import type { FileInfo, SegmentInfo } from './file-tools.js';
 import { oneLine } from './reporters/format.js';
 
 /** '0x08000000-0x080000ff, 256 bytes'. */

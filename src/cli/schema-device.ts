@@ -50,6 +50,7 @@ export function toSelector(v: SelectionValues): DeviceSelector {
   const s: DeviceSelector = {};
   if (v.device?.runtimeIds !== undefined) s.runtimeIds = v.device.runtimeIds;
   if (v.device?.dfuIds !== undefined) s.dfuIds = v.device.dfuIds;
+  if (v.device?.runtimeOnly) s.runtimeOnly = true;
   if (v.serial?.runtimeSerial !== undefined) s.runtimeSerial = v.serial.runtimeSerial;
   if (v.serial?.dfuSerial !== undefined) s.dfuSerial = v.serial.dfuSerial;
   if (v.path !== undefined) s.path = v.path;

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DfuFlashError } from '../shared/errors.js';
-import type { ConvertTarget } from '../ops/file-tools.js';
+import type { ConvertTarget } from './file-tools.js';
 import type { DfuSuffixFields } from '../formats/index.js';
 import { extensionOf } from '../formats/index.js';
 import type { Invocation, SimOptions, ToolInvocation } from './invocation.js';

@@ -4,7 +4,7 @@
  * atomically and asks udev to reload and re-apply them.
  */
 import { DfuFlashError, hex16 } from '../shared/errors.js';
-import { writeFileAtomic } from '../ops/files.js';
+import { writeFileAtomic } from './files.js';
 import { KNOWN_DFU_DEVICES, type KnownDevice } from './known-devices.js';
 import type { SystemDeps } from './system.js';
 

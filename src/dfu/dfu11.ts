@@ -6,7 +6,7 @@
 import { DfuState, DfuStatus } from './constants.js';
 import { DfuFlashError } from '../shared/errors.js';
 import { getStatusSettled, pollDelay } from './poll.js';
-import { PhaseTracker, inSessionPhase, statusError, type DfuSession } from './session.js';
+import { PhaseTracker, checkAbort, inSessionPhase, statusError, type DfuSession } from './session.js';
 import { describeState } from './status.js';
 import { looksGone, probeGone } from './gone.js';
 
@@ -30,6 +30,7 @@ export async function dfu11Download(session: DfuSession, data: Uint8Array): Prom
   for (let offset = 0; offset < data.length; offset += transferSize) {
     const chunk = data.subarray(offset, Math.min(data.length, offset + transferSize));
     const what = `download of block ${block} (byte offset ${offset})`;
+    checkAbort(session, 'download');
     await inSessionPhase(session, 'download', undefined, what, async () => {
       await req.dnload(block & 0xffff, chunk);
       const reply = await getStatusSettled(session, { deadlineMs: BLOCK_DEADLINE_MS, what });
@@ -136,6 +137,7 @@ export async function dfu11Upload(session: DfuSession, options: { maxBytes?: num
   let block = 0;
   for (;;) {
     const want = Math.min(transferSize, max - got);
+    checkAbort(session, 'upload');
     if (want <= 0) {
       await req.abort();
       break;

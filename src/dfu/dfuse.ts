@@ -13,7 +13,7 @@ import {
 } from './constants.js';
 import { DfuFlashError, hex32, isDfuFlashError } from '../shared/errors.js';
 import { getStatusSettled, pollDelay, pollWhileBusy } from './poll.js';
-import { PhaseTracker, inPhase, inSessionPhase, statusError, type DfuSession } from './session.js';
+import { PhaseTracker, checkAbort, inPhase, inSessionPhase, statusError, type DfuSession } from './session.js';
 import { describeState, describeStatus } from './status.js';
 import { looksGone, probeGone } from './gone.js';
 import { concat } from './dfu11.js';
@@ -191,6 +191,7 @@ export async function executeDfusePlan(session: DfuSession, plan: DownloadPlan):
   } else if (plan.erase.length > 0) {
     const t = new PhaseTracker(session, 'erase', plan.totals.eraseBytes);
     for (const step of plan.erase) {
+      checkAbort(session, 'erase', step.address);
       await dfuseErasePage(session, step.address);
       t.add(step.size);
     }
@@ -204,6 +205,7 @@ export async function executeDfusePlan(session: DfuSession, plan: DownloadPlan):
       const address = run.address + offset;
       const chunk = run.data.subarray(offset, Math.min(run.data.length, offset + xfer));
       const lastBlock = runIndex === plan.writes.length - 1 && offset + xfer >= run.data.length;
+      checkAbort(session, 'download', address);
       // without block addressing (quirk), every block is block 2 after its own SET_ADDRESS
       const inWindow = session.quirks.blockAddressing ? blockIndex % MAX_BLOCKS_PER_ADDRESS : 0;
       if (inWindow === 0) await dfuseSetAddress(session, address, 'download');
@@ -314,6 +316,7 @@ export async function dfuseRead(
     // without block addressing (quirk), every block is block 2 after its own SET_ADDRESS
     const inWindow = session.quirks.blockAddressing ? blockIndex % MAX_BLOCKS_PER_ADDRESS : 0;
     const at = address + got;
+    checkAbort(session, phase, at);
     if (inWindow === 0) {
       // dfuUPLOAD-IDLE → dfuIDLE: SET_ADDRESS is a DNLOAD
       if (blockIndex > 0) await inSessionPhase(session, phase, at, `DFU_ABORT before the ${phase} read`, () => session.req.abort());

@@ -26,7 +26,8 @@ export async function ensureIdle(session: DfuSession): Promise<DfuStatusReply> {
       case DfuState.appIDLE:
       case DfuState.appDETACH:
         throw new DfuFlashError('RUNTIME_MODE', `the device is in runtime mode (${describeState(reply.state)}), not in DFU mode`, {
-          hint: 'detach it first with `dfu-flash detach` (or start its bootloader: BOOT0 high, then reset)',
+          hint: 'detach it first (or start its bootloader: BOOT0 high, then reset)',
+          details: { reason: 'runtime-mode' },
         });
       case DfuState.dfuERROR:
         session.emit({ type: 'debug', message: `device in dfuERROR (${describeStatus(reply.status)}): DFU_CLRSTATUS` });
@@ -49,7 +50,8 @@ export async function ensureIdle(session: DfuSession): Promise<DfuStatusReply> {
         continue;
       case DfuState.dfuMANIFEST_WAIT_RESET:
         throw new DfuFlashError('DFU_STATE', 'the device has manifested its firmware and waits for a USB reset (dfuMANIFEST-WAIT-RESET)', {
-          hint: 'reset it (dfu-flash detach -R, or replug) and try again',
+          hint: 'reset it (or replug it) and try again',
+          details: { reason: 'manifest-wait-reset' },
         });
       default:
         throw new DfuFlashError('DFU_STATE', `the device reports an unknown DFU state ${reply.state}`, {

@@ -15,6 +15,22 @@ export interface DfuSession {
   /** Bytes per DNLOAD/UPLOAD block (wTransferSize, or -t). */
   transferSize: number;
   quirks: Quirks;
+  /** The caller's abort: engines stop at the next block boundary (ABORTED). */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Called by the engines between blocks, erases and reads: an aborted
+ * operation stops here, never in the middle of a request. The use case then
+ * takes the device back to dfuIDLE (recoverToIdle) and releases it.
+ */
+export function checkAbort(session: Pick<DfuSession, 'signal'>, phase: Phase, address?: number): void {
+  if (!session.signal?.aborted) return;
+  const at = address === undefined ? '' : ` at ${hex32(address)}`;
+  throw new DfuFlashError('ABORTED', `the operation was aborted during the ${phase}${at}`, {
+    hint: 'the device was returned to dfuIDLE; run the operation again to finish it',
+    details: { phase, ...(address === undefined ? {} : { address }) },
+  });
 }
 
 /** A DFU_STATUS error naming the phase, the address and the device's status. */

@@ -10,15 +10,23 @@ import { interfaceMode } from '../dfu/device-mode.js';
  * device with bitWillDetach, which detaches itself and must not be reset
  * (DFU 1.1 §5.1; butterstick-hardware#14).
  */
-export async function resetAfter(session: DfuSession): Promise<string> {
+export async function resetAfter(session: DfuSession, canReset: boolean): Promise<'reset' | 'detached'> {
   try {
     await session.req.detach(1000);
   } catch {
     // DETACH is not legal in every DFU-mode state; the reset below still does the job
   }
-  if (session.functional.willDetach) return 'device detached itself (bitWillDetach: not reset)';
+  if (session.functional.willDetach) return 'detached';
+  if (!canReset) {
+    session.emit({
+      type: 'warning',
+      message: 'this system cannot reset USB devices: DFU_DETACH was sent, the device decides when it restarts',
+      hint: 'if it stays in DFU mode, unplug and replug it',
+    });
+    return 'detached';
+  }
   await session.req.transport.reset().catch(() => undefined);
-  return 'device reset';
+  return 'reset';
 }
 
 /**

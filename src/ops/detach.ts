@@ -1,28 +1,34 @@
 /** The detach use case: ask a runtime-mode device to switch to its DFU bootloader, and optionally wait for it. */
 import { DfuState } from '../dfu/constants.js';
-import { hex16, isDfuFlashError } from '../shared/errors.js';
+import { DfuFlashError, hex16, isDfuFlashError } from '../shared/errors.js';
 import { PhaseTracker } from '../dfu/session.js';
+import { interfaceMode } from '../dfu/device-mode.js';
+import { quirksFor } from '../dfu/quirk-table.js';
+import type { DfuDeviceInfo } from '../transport/types.js';
 import { chooseTarget, describeDevice, findTarget, type Target } from './select.js';
 import { requireFunctional, withSession } from './open.js';
 import { recordPhases } from './phases.js';
 import { summarize } from './summary.js';
 import { waitForDevices } from './wait.js';
-import { interfaceMode } from '../dfu/device-mode.js';
-import { quirksFor } from '../dfu/quirk-table.js';
-import type { DetachRequest, DeviceSelector, OpContext, OperationResult } from './types.js';
+import { claimBoard } from './locks.js';
+import type { DetachRequest, DetachResult, DeviceSelector, OpContext } from './types.js';
 
 /** Longest time we ask the device to wait for our reset in DFU_DETACH (wValue). */
 const DETACH_TIMEOUT_CAP_MS = 1000;
 export const DEFAULT_WAIT_TIMEOUT_MS = 10_000;
+/** Without port paths (WebUSB): how long a granted device gets to reappear before the user is asked. */
+const PERMISSION_GRACE_MS = 3000;
 
 /**
  * DFU_DETACH, then a USB reset unless the device says it detaches itself
- * (bitWillDetach: "the host must not issue a USB reset"). Returns the outcome in words.
+ * (bitWillDetach: "the host must not issue a USB reset"). A backend that
+ * cannot reset (WinUSB) leaves it to the device: most start their bootloader
+ * when wDetachTimeOut passes without one.
  */
-export async function detachTarget(ctx: OpContext, target: Target): Promise<string> {
+export async function detachTarget(ctx: OpContext, target: Target): Promise<'detached' | 'reset'> {
   const functional = requireFunctional(target);
   const { quirks } = quirksFor(target.device, target.alt);
-  let outcome = '';
+  let outcome: 'detached' | 'reset' = 'detached';
   await withSession(ctx, target, { transferSize: Math.max(1, functional.wTransferSize), functional, quirks, trace: ctx.trace ?? false }, async (session) => {
     const tracker = new PhaseTracker(session, 'detach', 0);
     try {
@@ -40,27 +46,48 @@ export async function detachTarget(ctx: OpContext, target: Target): Promise<stri
       // A device that detaches at once may drop off before acknowledging.
       if (!(functional.willDetach && isDfuFlashError(e) && ['DEVICE_GONE', 'USB_IO'].includes(e.code))) throw e;
     }
-    if (functional.willDetach) {
-      outcome = 'device detached itself (bitWillDetach)';
-    } else {
-      await session.req.transport.reset().catch(() => undefined);
-      outcome = 'device reset into DFU mode';
+    if (!functional.willDetach) {
+      if (ctx.backend.capabilities.canReset) {
+        await session.req.transport.reset().catch(() => undefined);
+        outcome = 'reset';
+      } else {
+        session.emit({
+          type: 'warning',
+          message: `this system cannot reset USB devices, and the device does not detach by itself: waiting for it to start its bootloader after its detach timeout (${functional.wDetachTimeOut} ms)`,
+          hint: 'if it does not come back in DFU mode, unplug and replug it (or start its bootloader by hand)',
+        });
+      }
     }
     tracker.end();
   });
   return outcome;
 }
 
+/** WebUSB needs the user's permission for the device in its new mode: the filters to ask with. */
+function permissionFilters(from: DfuDeviceInfo, sel: DeviceSelector): Record<string, number>[] {
+  const dfuClass = { classCode: 0xfe, subclassCode: 0x01 };
+  const ids = sel.dfuIds && !sel.runtimeOnly ? sel.dfuIds : undefined;
+  if (ids?.vendorId !== undefined) {
+    return [{ ...dfuClass, vendorId: ids.vendorId, ...(ids.productId === undefined ? {} : { productId: ids.productId }) }];
+  }
+  void from;
+  return [dfuClass];
+}
+
 /** After a detach: the DFU-mode device on the same port (VID:PID and serial usually change). */
 export async function waitForDfuMode(ctx: OpContext, from: Target, sel: DeviceSelector, timeoutMs: number): Promise<Target> {
   const started = ctx.clock.now();
   ctx.emit({ type: 'phase-start', phase: 'wait', totalBytes: 0, label: 'waiting for the DFU-mode device' });
-  const dfuSel: DeviceSelector = { ...sel, runtimeIds: null, path: from.device.portPath, devnum: undefined };
+  const stable = ctx.backend.capabilities.stablePortPaths;
+  // only run-time IDs given: the board's IDs change in DFU mode, so it is followed by its port alone (dfu-util)
+  const dfuSel: DeviceSelector = { ...sel, runtimeIds: null, dfuIds: sel.runtimeOnly ? undefined : sel.dfuIds, devnum: undefined, ...(stable ? { path: from.device.portPath } : { path: undefined }) };
+  const known = new Set(stable ? [] : (await ctx.backend.list()).map((d) => d.key));
+  const needsPermission = ctx.backend.capabilities.newDevicesNeedPermission === true;
   const target = await waitForDevices(
     ctx,
     (devices) => {
       const candidates = devices.filter(
-        (d) => d.portPath === from.device.portPath && d.key !== from.device.key && d.alts.some((a) => interfaceMode(d, a) === 'dfu'),
+        (d) => (stable ? d.portPath === from.device.portPath : !known.has(d.key)) && d.key !== from.device.key && d.alts.some((a) => interfaceMode(d, a) === 'dfu'),
       );
       if (candidates.length === 0) return undefined;
       try {
@@ -70,13 +97,19 @@ export async function waitForDfuMode(ctx: OpContext, from: Target, sel: DeviceSe
       }
     },
     {
-      timeoutMs,
+      timeoutMs: needsPermission ? Math.min(timeoutMs, PERMISSION_GRACE_MS) : timeoutMs,
       what: `${describeDevice(from.device)} to come back in DFU mode`,
       hint:
         'the device did not re-enumerate as a DFU device on the same port: check that its firmware really enters the bootloader on DFU_DETACH, ' +
-        'try a longer --wait-timeout, or start the bootloader by hand (BOOT0 high, then reset)',
+        'wait longer, or start the bootloader by hand (BOOT0 high, then reset)',
     },
-  );
+  ).catch((e: unknown) => {
+    if (!needsPermission || !isDfuFlashError(e, 'NO_DEVICE')) throw e;
+    throw new DfuFlashError('NEEDS_PERMISSION', `${describeDevice(from.device)} switched to DFU mode, where it is a new device this page may not use yet`, {
+      hint: 'select the board in DFU mode when the browser asks, then continue: the operation starts again from there',
+      details: { reason: 'needs-permission', filters: permissionFilters(from.device, sel) },
+    });
+  });
   ctx.emit({ type: 'phase-end', phase: 'wait', bytes: 0, elapsedMs: ctx.clock.now() - started });
   ctx.emit({
     type: 'debug',
@@ -85,23 +118,24 @@ export async function waitForDfuMode(ctx: OpContext, from: Target, sel: DeviceSe
   return target;
 }
 
-export async function detach(req: DetachRequest, ctx: OpContext): Promise<OperationResult> {
+export async function detach(req: DetachRequest, ctx: OpContext): Promise<DetachResult> {
   const started = ctx.clock.now();
   const target = await findTarget(ctx.backend, req.selector, 'runtime');
-  const { emit, phases } = recordPhases(ctx.emit);
-  const c = { ...ctx, emit };
-  let outcome = await detachTarget(c, target);
-  if (req.wait) {
-    const back = await waitForDfuMode(c, target, req.selector, req.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS);
-    outcome += `; back in DFU mode as ${hex16(back.device.vendorId)}:${hex16(back.device.productId)} on ${back.device.portPath}`;
+  const release = claimBoard(ctx.backend, target.device);
+  try {
+    const { emit, phases } = recordPhases(ctx.emit);
+    const c = { ...ctx, emit };
+    const end = await detachTarget(c, target);
+    const back = req.wait ? await waitForDfuMode(c, target, req.selector, req.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS) : undefined;
+    return {
+      operation: 'detach',
+      device: summarize(target),
+      elapsedMs: Math.round(ctx.clock.now() - started),
+      phases,
+      end,
+      ...(back === undefined ? {} : { back: summarize(back) }),
+    };
+  } finally {
+    release();
   }
-  return {
-    operation: 'detach',
-    device: summarize(target),
-    bytes: 0,
-    elapsedMs: Math.round(ctx.clock.now() - started),
-    phases,
-    outcome,
-  };
 }
-

@@ -14,8 +14,8 @@ export function checkSuffixIds(image: FirmwareImage, device: DfuDeviceInfo, file
     'IMAGE_MISMATCH',
     `${file} is for device ${hex16(s.idVendor)}:${hex16(s.idProduct)} (its DFU suffix says so), but the device is ${hex16(device.vendorId)}:${hex16(device.productId)}`,
     {
-      hint: 'check that this is the right firmware for this board; if it is, flash it anyway with --ignore-suffix (or remove the suffix: dfu-flash suffix remove)',
-      details: { suffixVendorId: s.idVendor, suffixProductId: s.idProduct },
+      hint: 'check that this is the right firmware for this board; if it is, flash it anyway, ignoring the suffix (or remove the suffix)',
+      details: { suffixVendorId: s.idVendor, suffixProductId: s.idProduct, reason: 'suffix-mismatch' },
     },
   );
 }

@@ -1,11 +1,11 @@
-/** The use cases, called by the CLI. */
+/** The use cases, behind the public API (src/api/operations.ts). */
 export type * from './types.js';
-export { listDevices, describeForList } from './list.js';
-export { download } from './download.js';
+export { listDevices, describeForList, filterListed } from './list.js';
+export { download, planDownload } from './download.js';
+export { describeJob, type DownloadJob, type JobPart } from './download-plan.js';
 export { upload } from './upload.js';
 export { detach } from './detach.js';
 export { chooseTarget, describeDevice } from './select.js';
-export { downloadAll, matchingBoards, type BoardResult } from './multi.js';
-export { runPlan, type PlanBoardResult } from './plan-run.js';
+export { matchingBoards } from './boards.js';
 export { leave, type LeaveRequest } from './leave.js';
-export { dfuseCommand, commandKind, type DfuseCommandKind, type DfuseCommandRequest } from './command-mode.js';
+export { dfuseCommand, type DfuseCommandKind, type DfuseCommandRequest } from './command-mode.js';

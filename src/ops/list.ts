@@ -4,7 +4,8 @@ import { applyIdentityQuirks, quirksFor } from '../dfu/quirk-table.js';
 import { functionalWithQuirks } from '../dfu/quirk-apply.js';
 import { isDfuseLayout, parseMemoryLayout } from '../dfu/memory-layout.js';
 import type { DfuDeviceInfo } from '../transport/types.js';
-import type { ListedAlt, ListedDevice, OpContext } from './types.js';
+import { altMatches, deviceMatches } from './select.js';
+import type { DeviceSelector, ListedAlt, ListedDevice, OpContext } from './types.js';
 
 export function describeForList(found: DfuDeviceInfo): ListedDevice {
   const device = applyIdentityQuirks(found);
@@ -33,4 +34,19 @@ export async function listDevices(ctx: OpContext): Promise<ListedDevice[]> {
   return devices
     .map(describeForList)
     .sort((a, b) => a.portPath.localeCompare(b.portPath, 'en', { numeric: true }) || a.deviceAddress - b.deviceAddress);
+}
+
+/**
+ * The devices (and alt settings) a selector matches, as `dfu-util -l -d …`
+ * shows them: with an interface or alt filter, devices left without alts are dropped.
+ */
+export function filterListed(devices: readonly ListedDevice[], sel: DeviceSelector): ListedDevice[] {
+  const altFilter = sel.intf !== undefined || sel.alt !== undefined;
+  const out: ListedDevice[] = [];
+  for (const d of devices) {
+    const alts = d.alts.filter((a) => deviceMatches(sel, d, a, d.mode) && altMatches(sel, a));
+    if (alts.length === 0) continue;
+    out.push(altFilter ? { ...d, alts } : d);
+  }
+  return out;
 }

@@ -25,7 +25,8 @@ export function resolveTransferSize(input: TransferSizeInput): number {
   }
   if (!Number.isInteger(size) || size <= 0) {
     throw new DfuFlashError('USAGE', 'the device reports a transfer size of 0', {
-      hint: 'give one with -t SIZE (try the device\'s bMaxPacketSize0, e.g. -t 64)',
+      hint: "give a transfer size (try the device's bMaxPacketSize0, e.g. 64)",
+      details: { reason: 'zero-transfer-size' },
     });
   }
   const limit = input.maxControlTransferBytes;
@@ -92,6 +93,7 @@ export async function withSession<T>(
       functional: options.functional,
       transferSize: options.transferSize,
       quirks: blockAddressingFor(options.quirks ?? DEFAULT_QUIRKS, options, ctx),
+      signal: ctx.signal,
     };
     return await fn(session);
   } finally {

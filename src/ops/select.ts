@@ -60,11 +60,6 @@ export function describeDevice(d: DfuDeviceInfo): string {
   return `${hex16(d.vendorId)}:${hex16(d.productId)} at ${d.portPath} (devnum ${d.deviceAddress}${serial})`;
 }
 
-function selectHint(d: DfuDeviceInfo, all: DfuDeviceInfo[]): string {
-  const uniqueSerial = d.serial !== undefined && all.filter((o) => o.serial === d.serial).length === 1;
-  return uniqueSerial ? `-p ${d.portPath} or -S ${d.serial}` : `-p ${d.portPath}`;
-}
-
 /**
  * Choose the one device and alt setting an operation works on. `want` says which mode
  * the operation needs: a device found only in the other mode gives a clear error.
@@ -85,40 +80,45 @@ export function chooseTarget(devices: DfuDeviceInfo[], sel: DeviceSelector, want
     if (want === 'dfu' && other.length > 0) {
       const d = other[0]!.device;
       throw new DfuFlashError('RUNTIME_MODE', `${describeDevice(d)} is in runtime mode, not in DFU mode`, {
-        hint: 'switch it to DFU mode first: `dfu-flash detach` (or hold BOOT0 and reset the board)',
+        hint: 'switch it to DFU mode first: detach it (or hold BOOT0 and reset the board)',
+        details: { reason: 'runtime-mode', portPath: d.portPath },
       });
     }
     if (want === 'runtime' && other.length > 0) {
       throw new DfuFlashError('UNSUPPORTED', `${describeDevice(other[0]!.device)} is already in DFU mode`, {
-        hint: 'nothing to detach: use download or upload directly',
+        hint: 'nothing to detach: download or upload directly',
+        details: { reason: 'already-dfu-mode' },
       });
     }
     throw new DfuFlashError('NO_DEVICE', devices.length === 0 ? 'no DFU device found' : 'no DFU device matches the selection', {
       hint:
         devices.length === 0
-          ? 'plug the board in and start its bootloader (on STM32: BOOT0 high, then reset); `dfu-flash list` shows what is found; on Linux, a device you may not open needs a udev rule'
-          : '`dfu-flash list` shows the devices found; check -d, -S, -p, -n, -a',
+          ? 'plug the board in and start its bootloader (on STM32: BOOT0 high, then reset); on Linux, a device you may not open needs a udev rule'
+          : 'list the devices to see what is connected, and check the selection',
+      details: { reason: devices.length === 0 ? 'no-devices' : 'no-match' },
     });
   }
   const distinct = [...new Map(inMode.map((p) => [p.device.key, p.device])).values()];
   if (distinct.length > 1) {
-    const lines = distinct.map((d) => `${describeDevice(d)}: select with ${selectHint(d, distinct)}`);
-    throw new DfuFlashError('MULTIPLE_DEVICES', `${distinct.length} DFU devices match: ${lines.join('; ')}`, {
-      hint: 'choose one with the flag shown for it (or use --all to flash every board)',
-      details: { candidates: distinct.map((d) => ({ key: d.key, portPath: d.portPath, serial: d.serial })) },
+    const candidates = distinct.map((d) => ({ key: d.key, portPath: d.portPath, serial: d.serial, uniqueSerial: d.serial !== undefined && distinct.filter((o) => o.serial === d.serial).length === 1 }));
+    throw new DfuFlashError('MULTIPLE_DEVICES', `${distinct.length} DFU devices match: ${distinct.map(describeDevice).join('; ')}`, {
+      hint: 'choose one by its port path (or its serial, where that is unique), or flash every board',
+      details: { reason: 'multiple-devices', candidates },
     });
   }
   const device = distinct[0]!;
   const alts = inMode.filter((p) => p.device === device && altMatches(sel, p.alt));
   if (alts.length === 0) {
-    const names = inMode.map((p) => `${p.alt.alternateSetting} "${p.alt.name ?? ''}"`).join(', ');
+    const names = inMode.map((p) => `${p.alt.alternateSetting} ${p.alt.name === undefined ? '(no name)' : JSON.stringify(p.alt.name)}`).join(', ');
     throw new DfuFlashError('NO_DEVICE', `${describeDevice(device)} has no alt setting ${JSON.stringify(sel.alt)}`, {
       hint: `its alt settings are: ${names}`,
+      details: { reason: 'no-such-alt' },
     });
   }
   if (typeof sel.alt === 'string' && alts.length > 1) {
     throw new DfuFlashError('USAGE', `alt name ${JSON.stringify(sel.alt)} matches alt settings ${alts.map((a) => a.alt.alternateSetting).join(', ')}`, {
-      hint: 'select the alt setting by number (-a N)',
+      hint: 'select the alt setting by number',
+      details: { reason: 'ambiguous-alt-name' },
     });
   }
   alts.sort((a, b) => a.alt.interfaceNumber - b.alt.interfaceNumber || a.alt.alternateSetting - b.alt.alternateSetting);

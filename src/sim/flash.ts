@@ -130,6 +130,24 @@ export class SimFlash {
     this.writeLog.push({ address, length: data.length });
   }
 
+  /** Put bytes in memory as if they had been there all along (no logs, no erase needed). Throws USAGE outside memory. */
+  load(address: number, data: Uint8Array): void {
+    if (!this.isMapped(address, data.length)) {
+      throw new DfuFlashError('USAGE', `simulated device has no memory for ${data.length} bytes at ${hex32(address)}`, {
+        hint: 'give initial contents inside the memory layout of one of its alt settings',
+        details: { address },
+      });
+    }
+    let done = 0;
+    while (done < data.length) {
+      const a = address + done;
+      const bank = this.bankAt(a)!;
+      const n = Math.min(data.length - done, bank.segment.end - a);
+      bank.data.set(data.subarray(done, done + n), a - bank.segment.start);
+      done += n;
+    }
+  }
+
   /** End of the contiguous mapped memory that starts at `address` (address itself if unmapped). */
   contiguousEnd(address: number): number {
     let a = address;

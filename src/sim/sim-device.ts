@@ -209,6 +209,10 @@ export class SimDevice implements SimUsbDevice {
   readFlash(address: number, length: number): Uint8Array {
     return this.requireFlash().read(address, length);
   }
+  /** Initial contents: bytes that are in the flash before anything is flashed (no erase or write logged). */
+  loadFlash(address: number, data: Uint8Array): void {
+    this.requireFlash().load(address, data);
+  }
   snapshot(): SimFlashSnapshot {
     const flash = this.target?.flash;
     return flash === undefined

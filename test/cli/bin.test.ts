@@ -74,22 +74,4 @@ describe('bin/dfu-flash', () => {
     assert.equal(none.status, 64);
     assert.ok(none.stderr.startsWith('Usage: dfu-flash'));
   });
-
-  test('start-up time of --version', (t) => {
-    // Interleaved runs, best of 7 each: the least noisy estimate on a shared, busy machine.
-    const once = (args: string[]): number => {
-      const start = performance.now();
-      spawnSync(process.execPath, args, { encoding: 'utf8' });
-      return performance.now() - start;
-    };
-    let bare = Infinity;
-    let version = Infinity;
-    for (let i = 0; i < 7; i++) {
-      bare = Math.min(bare, once(['-e', '0']));
-      version = Math.min(version, once([BIN, '--version']));
-    }
-    t.diagnostic(`best of 7: node -e 0 ${bare.toFixed(0)} ms, dfu-flash --version ${version.toFixed(0)} ms`);
-    // Our own share of the start-up, with a generous bound so a busy machine does not fail the test.
-    assert.ok(version - bare < 100, `dfu-flash --version adds ${(version - bare).toFixed(0)} ms to node's start-up`);
-  });
 });

@@ -120,7 +120,7 @@ describe('seed command lines: the exact requests', () => {
     assert.deepEqual(inv, {
       command: 'download',
       request: {
-        selector: { runtimeIds: ST, dfuIds: ST, cfg: 1, intf: 0, alt: 0 },
+        selector: { runtimeIds: ST, dfuIds: ST, runtimeOnly: true, cfg: 1, intf: 0, alt: 0 },
         file: '/work/proj/firmware.bin',
         dfuse: { address: 0x08000000, length: undefined, leave: false, massErase: false, unprotect: false, willReset: false, force: false },
         reset: false,

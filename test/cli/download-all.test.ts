@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { DfuStatus } from '../../src/dfu/constants.js';
 import { EXIT_CODES, run } from '../../src/cli/main.js';
 import { DfuFlashError } from '../../src/shared/errors.js';
-import { backendFactory, fakeOps, memoryIo } from './helpers.js';
+import { backendFactory, downloadResult, fakeOps, memoryIo } from './helpers.js';
 import { ndjson, pattern, simRun, withFiles } from './sim-run.js';
 
 const FW = pattern(24_000, 11);
@@ -27,7 +27,7 @@ describe('download --all, four boards', () => {
       const lines = r.io.err().trimEnd().split('\n');
       for (const port of PORTS) {
         assert.ok(lines.includes(`[${port}] download: start (${FW.length} bytes)`), port);
-        assert.ok(lines.some((l) => new RegExp(`^\\[${port}\\] Downloaded ${FW.length} bytes to 0483:df11 \\(${port}\\) alt 0 in \\d+\\.\\d\\d s; device left DFU mode$`).test(l)), port);
+        assert.ok(lines.some((l) => new RegExp(`^\\[${port}\\] Downloaded ${FW.length} bytes to 0483:df11 \\(${port}\\) alt 0 in \\d+\\.\\d\\d s, verified; device left DFU mode$`).test(l)), port);
       }
       assert.ok(lines.every((l) => /^\[1-[1-4]\] /.test(l) || l === '4 boards: 4 ok'), lines.find((l) => !/^\[1-[1-4]\] /.test(l)));
       assert.equal(lines.at(-1), '4 boards: 4 ok');
@@ -83,7 +83,8 @@ describe('download --all, four boards', () => {
       for (const b of boards) {
         assert.equal(typeof b['elapsedMs'], 'number');
         if (b['ok'] === true) {
-          assert.deepEqual(Object.keys(b).sort(), ['bytes', 'elapsedMs', 'ok', 'outcome', 'portPath', 'serial']);
+          assert.deepEqual(Object.keys(b).sort(), ['bytes', 'elapsedMs', 'ok', 'outcome', 'portPath', 'serial', 'verified']);
+          assert.equal(b['verified'], true, 'read back by default');
           assert.equal(b['bytes'], FW.length);
         } else {
           assert.deepEqual(Object.keys(b).sort(), ['bytes', 'elapsedMs', 'error', 'ok', 'portPath', 'serial']);
@@ -124,13 +125,14 @@ describe('download --all, four boards', () => {
 });
 
 describe('download --all, command layer', () => {
-  test('the request goes to downloadAll unchanged; -N with --all is a usage error', async () => {
+  test('the boards the selection finds are each downloaded, selected by port path; -N with --all is a usage error', async () => {
     await withFiles({ 'fw.bin': FW }, async (dir) => {
-      const ops = fakeOps({ boards: [] });
+      const ops = fakeOps({ boards: [{ portPath: '1-1' }, { portPath: '1-2' }] });
       const io = memoryIo({ cwd: dir });
       assert.equal(await run(['download', '--all', '-a', '0', 'fw.bin'], io, { ops, createBackend: backendFactory().createBackend }), 0);
-      assert.deepEqual(ops.calls.map((c) => c.op), ['downloadAll']);
+      assert.deepEqual(ops.calls.map((c) => c.op), ['findBoards', 'download', 'download']);
       assert.deepEqual((ops.calls[0]!.request as { selector: unknown }).selector, { alt: 0 });
+      assert.deepEqual(ops.calls.slice(1).map((c) => (c.request as { selector: unknown }).selector), [{ alt: 0, path: '1-1', devnum: undefined }, { alt: 0, path: '1-2', devnum: undefined }]);
       const bad = memoryIo({ cwd: dir });
       assert.equal(await run(['download', '--all', '-N', '2', 'fw.bin'], bad, { ops, createBackend: backendFactory().createBackend }), 64);
       assert.match(bad.err(), /--all and -N\/--index contradict each other/);
@@ -148,8 +150,8 @@ describe('download --all, command layer', () => {
 
   test('--quiet: only the failed boards\' errors', async () => {
     await withFiles({ 'fw.bin': FW }, async (dir) => {
-      const ok = { portPath: '1-1', serial: 'A', ok: true, elapsedMs: 5, result: { operation: 'download' as const, device: { vendorId: 0x483, productId: 0xdf11, portPath: '1-1', mode: 'dfu' as const, interfaceNumber: 0, alternateSetting: 0 }, bytes: 4, elapsedMs: 5, phases: [] } };
-      const bad = { portPath: '1-10', serial: 'B', ok: false, elapsedMs: 5, error: { code: 'ACCESS', message: 'cannot open 0483:df11 at 1-10: permission denied', hint: 'a udev rule', details: {} } };
+      const ok = { portPath: '1-1', serial: 'A', result: downloadResult({ bytes: 4, elapsedMs: 5, phases: [] }) };
+      const bad = { portPath: '1-10', serial: 'B', error: new DfuFlashError('ACCESS', 'cannot open 0483:df11 at 1-10: permission denied', { hint: 'a udev rule' }) };
       const ops = fakeOps({ boards: [bad, ok] });
       const io = memoryIo({ cwd: dir });
       assert.equal(await run(['download', '--all', '-q', 'fw.bin'], io, { ops, createBackend: backendFactory().createBackend, system: { platform: 'darwin' } }), 77);

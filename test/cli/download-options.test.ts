@@ -12,7 +12,8 @@ import { run } from '../../src/cli/main.js';
 import { parseInvocation } from '../../src/cli/parse.js';
 import type { OpsApi } from '../../src/cli/io.js';
 import type { FlashEvent } from '../../src/dfu/events.js';
-import type { OpContext, OperationResult } from '../../src/ops/types.js';
+import type { DownloadResult } from '../../src/ops/types.js';
+import type { DownloadOptions } from '../../src/api/types.js';
 import { createSimBackend } from '../../src/sim/index.js';
 import type { ControlOptions, DfuDeviceInfo, DfuTransport, SetupPacket, UsbBackend } from '../../src/transport/types.js';
 import { DfuFlashError } from '../../src/shared/errors.js';
@@ -65,17 +66,22 @@ describe('argv → download request', () => {
   }
 });
 
-/** Use cases that record the context they were given. */
-function recordingOps(result: OperationResult, events: FlashEvent[] = []): OpsApi & { contexts: OpContext[] } {
-  const base = fakeOps({ result });
-  const contexts: OpContext[] = [];
+/** Library operations that record the options they were given and send `events` first. */
+function recordingOps(result: DownloadResult, events: FlashEvent[] = [], plan?: string[]): OpsApi & { contexts: DownloadOptions[] } {
+  const base = fakeOps({ download: result });
+  const contexts: DownloadOptions[] = [];
   return {
     ...base,
     contexts,
-    async download(req, ctx) {
-      contexts.push(ctx);
-      for (const e of events) ctx.emit(e);
-      return base.download(req, ctx);
+    async download(options) {
+      contexts.push(options);
+      for (const e of events) options.onEvent?.(e);
+      return base.download(options);
+    },
+    async planDownload(options) {
+      contexts.push(options);
+      const job = await base.planDownload(options);
+      return { ...job, bytes: result.bytes, lines: plan ?? job.lines };
     },
   };
 }
@@ -117,7 +123,7 @@ describe('context and summary', () => {
   test('verified, and skipped N of M sectors (M from the plan)', () =>
     withFirmware(async (dir) => {
       const io = memoryIo({ cwd: dir });
-      const ops = recordingOps({ ...downloadResult(), verified: true, skipped: { sectors: 3, bytes: 49152 } }, [PLAN_EVENT]);
+      const ops = recordingOps(downloadResult({ verified: true, verifySkipped: undefined, skipped: { sectors: 3, bytes: 49152 }, written: 102400 - 49152 }), [PLAN_EVENT]);
       assert.equal(await run(['download', '--verify', '--skip-unchanged', 'fw.bin'], io, { ops, createBackend: backendFactory().createBackend }), 0);
       assert.equal(io.err(), 'Downloaded 102400 bytes to 0483:df11 (1-1) alt 0 in 6.12 s, verified; skipped 3 of 8 sectors (49152 bytes) already up to date; device left DFU mode\n');
     }));
@@ -126,7 +132,7 @@ describe('context and summary', () => {
     withFirmware(async (dir) => {
       const io = memoryIo({ cwd: dir });
       const plan = ['DfuSe download, transfer size 2048 bytes', 'erase 0x08000000, 16 KiB', 'write 0x08000000, 16 bytes in 1 block', 'total: ...'];
-      const ops = recordingOps({ ...downloadResult(), bytes: 16, plan, outcome: 'dry run: nothing was sent to the device' });
+      const ops = recordingOps(downloadResult({ bytes: 16 }), [], plan);
       assert.equal(await run(['download', '--dry-run', 'fw.bin'], io, { ops, createBackend: backendFactory().createBackend }), 0);
       assert.equal(io.out(), plan.join('\n') + '\n');
       assert.equal(io.err(), 'Dry run: planned a download of 16 bytes to 0483:df11 (1-1) alt 0; nothing was sent to the device\n');
@@ -135,7 +141,7 @@ describe('context and summary', () => {
   test('--dry-run --json: the plan is in the result line', () =>
     withFirmware(async (dir) => {
       const io = memoryIo({ cwd: dir });
-      const ops = recordingOps({ ...downloadResult(), plan: ['a', 'b'] });
+      const ops = recordingOps(downloadResult(), [], ['a', 'b']);
       assert.equal(await run(['download', '--dry-run', '--json', 'fw.bin'], io, { ops, createBackend: backendFactory().createBackend }), 0);
       const last = JSON.parse(io.out().trimEnd().split('\n').pop()!) as { type: string; plan: string[] };
       assert.equal(last.type, 'result');
@@ -220,6 +226,7 @@ describe('through the real use case and a simulated STM32F4', () => {
           'erase 0x08000000, 16 KiB (Internal Flash sector 0)',
           'erase 0x08004000, 16 KiB (Internal Flash sector 1; the image fills 3616 bytes of it)',
           'write 0x08000000, 20000 bytes in 10 blocks',
+          'verify: read every written byte back and compare',
           'leave: set address 0x08000000, then zero-length download (the device jumps there)',
           'total: erase 32768 bytes in 2 sectors, write 20000 bytes in 10 blocks',
         ].join('\n') + '\n',

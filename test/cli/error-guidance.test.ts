@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { run } from '../../src/cli/main.js';
-import { SLOW_DEVICE_HINT, UDEV_INSTALL_HINT, ZADIG_HINT, withGuidance } from '../../src/cli/error-guidance.js';
+import { SLOW_DEVICE_HINT, UDEV_INSTALL_HINT, ZADIG_HINT, withGuidance } from '../../src/cli/hints.js';
 import { DfuFlashError, type ErrorCode } from '../../src/shared/errors.js';
 import { backendFactory, fakeOps, memoryIo } from './helpers.js';
 import { withTempDir } from './tmp-dir.js';

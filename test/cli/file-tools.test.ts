@@ -14,7 +14,7 @@ import {
   MAX_FLAT_BYTES,
   removeSuffixFromFile,
   type ConvertOptions,
-} from '../../src/ops/file-tools.js';
+} from '../../src/cli/file-tools.js';
 import { parseFirmware } from '../../src/formats/index.js';
 import type { FirmwareImage } from '../../src/formats/image.js';
 import { DfuFlashError, type ErrorCode } from '../../src/shared/errors.js';

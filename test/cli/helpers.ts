@@ -1,9 +1,9 @@
 /** Test doubles for the CLI: in-memory streams, a recording backend and canned use cases. */
 import type { CliIo, OpsApi } from '../../src/cli/io.js';
-import type { ListedDevice, OperationResult } from '../../src/ops/types.js';
-import type { BoardResult, PlanBoardResult } from '../../src/ops/index.js';
+import type { CommandResult, DetachResult, DownloadResult, ListedDevice, UploadResult } from '../../src/ops/types.js';
 import type { DfuDeviceInfo, DfuTransport, UsbBackend } from '../../src/transport/types.js';
 import { DfuFlashError } from '../../src/shared/errors.js';
+import { fromDownload, type CliResult } from '../../src/cli/results.js';
 
 export interface MemoryIo extends CliIo {
   out(): string;
@@ -78,19 +78,35 @@ export const DEVICE = {
   altName: '@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg',
 };
 
-export function downloadResult(): OperationResult {
+/** A download that erased, wrote 100 KiB, read it back and left DFU mode. */
+export function downloadResult(over: Partial<DownloadResult> = {}): DownloadResult {
   return {
     operation: 'download',
     device: DEVICE,
     bytes: 102400,
+    written: 102400,
     elapsedMs: 6123,
     phases: [
       { phase: 'erase', bytes: 131072, elapsedMs: 2000 },
       { phase: 'download', bytes: 102400, elapsedMs: 4000 },
       { phase: 'leave', bytes: 0, elapsedMs: 123 },
     ],
-    outcome: 'device left DFU mode',
+    end: 'left-bus',
+    manifested: false,
+    optionBytes: false,
+    verified: false,
+    verifySkipped: 'off',
+    ...over,
   };
+}
+
+/** downloadResult() as the CLI reports it (summary sentence, JSON result line). */
+export function cliDownloadResult(over: Partial<DownloadResult> = {}): CliResult {
+  return fromDownload(downloadResult(over));
+}
+
+export function uploadResult(data: Uint8Array, over: Partial<UploadResult> = {}): UploadResult {
+  return { operation: 'upload', device: DEVICE, data, bytes: data.length, elapsedMs: 10, phases: [], end: 'idle', ...over };
 }
 
 export interface OpsCall {
@@ -98,63 +114,90 @@ export interface OpsCall {
   request?: unknown;
 }
 
-/** Use cases that record their requests and return canned results (or throw `fail`). */
+/** One board of a canned `--all` run: its result, or the error its download throws. */
+export interface FakeBoard {
+  portPath: string;
+  serial?: string | undefined;
+  result?: DownloadResult | undefined;
+  error?: DfuFlashError | undefined;
+}
+
+/** The options a command passed, without what every call carries (backend, clock, event sink) and without unset ones. */
+function requestOf(o: object): Record<string, unknown> {
+  const { backend: _b, clock: _c, onEvent: _e, ...rest } = o as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+}
+
+function listedBoard(b: FakeBoard): ListedDevice {
+  return { key: `fake:${b.portPath}`, vendorId: 0x0483, productId: 0xdf11, bcdDevice: 0x2200, bcdUSB: 0x0200, bMaxPacketSize0: 64, busNumber: 1, deviceAddress: 2, portPath: b.portPath, configurationValue: 1, serial: b.serial, mode: 'dfu', dfuse: true, alts: [] };
+}
+
+/** Library operations that record their options and return canned results (or throw `fail`). */
 export function fakeOps(
   o: {
     devices?: ListedDevice[];
-    result?: OperationResult;
+    download?: DownloadResult;
+    upload?: UploadResult;
+    detach?: DetachResult;
+    command?: CommandResult;
     fail?: unknown;
     during?: (emit: (e: never) => void) => void;
-    boards?: BoardResult[];
-    planResults?: PlanBoardResult[];
+    boards?: FakeBoard[];
   } = {},
 ): OpsApi & { calls: OpsCall[] } {
   const calls: OpsCall[] = [];
-  const finish = (op: keyof OpsApi, request: unknown): OperationResult => {
-    calls.push({ op, request });
+  const record = (op: keyof OpsApi, options: object): void => {
+    calls.push({ op, request: requestOf(options) });
+    (options as { onEvent?: (e: never) => void }).onEvent && o.during?.((options as { onEvent: (e: never) => void }).onEvent);
     if (o.fail !== undefined) throw o.fail;
-    return o.result ?? { ...downloadResult(), operation: op === 'upload' ? 'upload' : op === 'detach' ? 'detach' : 'download' };
   };
+  const command = (operation: CommandResult['operation']): CommandResult =>
+    o.command ?? { operation, device: DEVICE, elapsedMs: 10, phases: [], end: operation === 'reset' ? 'reset' : 'left-bus' };
   return {
     calls,
-    async listDevices() {
-      calls.push({ op: 'listDevices' });
+    async listDevices(options) {
+      calls.push({ op: 'listDevices', request: requestOf(options) });
       if (o.fail !== undefined) throw o.fail;
       return o.devices ?? [];
     },
-    async download(req, ctx) {
-      o.during?.(ctx.emit as never);
-      return finish('download', req);
-    },
-    async upload(req, ctx) {
-      o.during?.(ctx.emit as never);
-      return finish('upload', req);
-    },
-    async detach(req, ctx) {
-      o.during?.(ctx.emit as never);
-      return finish('detach', req);
-    },
-    async downloadAll(req, _ctx, emitFor) {
-      calls.push({ op: 'downloadAll', request: req });
+    async findBoards(options) {
+      calls.push({ op: 'findBoards', request: requestOf(options) });
       if (o.fail !== undefined) throw o.fail;
-      const results = o.boards ?? [];
-      for (const b of results) o.during?.(emitFor(b.portPath) as never);
-      return results;
+      return o.boards?.map(listedBoard) ?? o.devices ?? [];
     },
-    async runPlan(plan, _ctx, emitFor) {
-      calls.push({ op: 'runPlan', request: plan });
-      if (o.fail !== undefined) throw o.fail;
-      const results = o.planResults ?? [];
-      for (const b of results) o.during?.(emitFor(b.portPath) as never);
-      return results;
+    async download(options) {
+      record('download', options);
+      const board = o.boards?.find((b) => b.portPath === options.selector?.path);
+      if (board?.error !== undefined) throw board.error;
+      return board?.result ?? o.download ?? downloadResult();
     },
-    async leave(req, ctx) {
-      o.during?.(ctx.emit as never);
-      return finish('leave', req);
+    async planDownload(options) {
+      record('planDownload', options);
+      return { device: DEVICE, dialect: 'dfuse', transferSize: 2048, parts: [], bytes: 0, verify: true, skipUnchanged: false, imageName: 'fw.bin', optionBytesLast: false, reset: false, warnings: [], lines: ['(fake plan)'] };
     },
-    async dfuseCommand(req, ctx) {
-      o.during?.(ctx.emit as never);
-      return finish('dfuseCommand', req);
+    async uploadDetailed(options) {
+      record('uploadDetailed', options);
+      return o.upload ?? uploadResult(Uint8Array.of(1, 2, 3));
+    },
+    async detach(options) {
+      record('detach', options);
+      return o.detach ?? { operation: 'detach', device: DEVICE, elapsedMs: 10, phases: [], end: 'reset' };
+    },
+    async leave(options) {
+      record('leave', options);
+      return command('leave');
+    },
+    async reset(options) {
+      record('reset', options);
+      return command('reset');
+    },
+    async massErase(options) {
+      record('massErase', options);
+      return command('mass-erase');
+    },
+    async unprotect(options) {
+      record('unprotect', options);
+      return command('unprotect');
     },
   };
 }

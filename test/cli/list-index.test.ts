@@ -51,12 +51,12 @@ describe('-N/--index in the other commands', () => {
   const commands: [string, string[], string][] = [
     ['download', ['download', '-N', '2', 'fw.bin'], 'download'],
     ['download --index', ['download', '--index', '3', '-a', '0', 'fw.bin'], 'download'],
-    ['upload', ['upload', '-N', '1', 'out.bin'], 'upload'],
+    ['upload', ['upload', '-N', '1', 'out.bin'], 'uploadDetailed'],
     ['detach', ['detach', '-N', '2'], 'detach'],
-    ['erase', ['erase', '--mass', '--force', '-N', '3'], 'dfuseCommand'],
-    ['unprotect', ['unprotect', '--force', '-N', '3'], 'dfuseCommand'],
+    ['erase', ['erase', '--mass', '--force', '-N', '3'], 'massErase'],
+    ['unprotect', ['unprotect', '--force', '-N', '3'], 'unprotect'],
     ['leave', ['leave', '-N', '1'], 'leave'],
-    ['reset', ['reset', '-N', '1'], 'leave'],
+    ['reset', ['reset', '-N', '1'], 'reset'],
     ['dfu-util -D', ['-N', '2', '-D', 'fw.bin'], 'download'],
   ];
   for (const [name, argv, op] of commands) {

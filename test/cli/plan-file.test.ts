@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { DfuStatus } from '../../src/dfu/constants.js';
 import { loadPlanFile, jsonPath } from '../../src/cli/plan-file.js';
 import { run } from '../../src/cli/main.js';
-import type { FlashPlan } from '../../src/ops/types.js';
+import type { FlashPlan } from '../../src/cli/requests.js';
 import { DfuFlashError } from '../../src/shared/errors.js';
 import { backendFactory, fakeOps, memoryIo } from './helpers.js';
 import { ndjson, pattern, simRun, withFiles } from './sim-run.js';
@@ -161,9 +161,9 @@ describe('invalid plans: exit 64, the JSON path in the message, no backend', () 
         assert.equal(factory.requests.length, 0);
       }
       await writeFile(join(dir, 'plan.json'), JSON.stringify({ steps: [{ upload: { file: 'dump.bin', force: true } }, { download: { file: 'fw-{serial}.bin' } }] }));
-      const ops = fakeOps({ planResults: [] });
-      assert.equal(await run(['run', 'plan.json'], memoryIo({ cwd: dir }), { ops, createBackend: backendFactory().createBackend }), 0);
-      assert.deepEqual(ops.calls.map((c) => c.op), ['runPlan']);
+      const ops = fakeOps({ boards: [] });
+      assert.equal(await run(['run', 'plan.json'], memoryIo({ cwd: dir }), { ops, createBackend: backendFactory().createBackend }), 69, 'checked, then no board found');
+      assert.deepEqual(ops.calls.map((c) => c.op), ['findBoards']);
     }));
 });
 

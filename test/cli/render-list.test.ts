@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatAttributes, formatDfuVersion, renderDeviceList } from '../../src/cli/render-list.js';
-import { filterListed } from '../../src/cli/list-filter.js';
+import { filterListed } from '../../src/ops/list.js';
 import { formatLayout } from '../../src/dfu/memory-layout.js';
 import type { MemoryLayout } from '../../src/dfu/plan-types.js';
 import { BMP_RUNTIME, STM32F0, STM32F4, UNREADABLE, functional } from './fixtures-devices.js';

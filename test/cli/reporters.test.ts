@@ -8,7 +8,7 @@ import { toJsonLine } from '../../src/cli/reporters/json.js';
 import type { FlashEvent } from '../../src/dfu/events.js';
 import type { OutputOptions } from '../../src/cli/invocation.js';
 import type { Clock } from '../../src/transport/clock.js';
-import { DEVICE, downloadResult, memoryIo, type MemoryIo } from './helpers.js';
+import { DEVICE, cliDownloadResult, memoryIo, type MemoryIo } from './helpers.js';
 
 class ManualClock implements Clock {
   t = 0;
@@ -68,7 +68,7 @@ async function feed(io: MemoryIo, output: OutputOptions, withResult = true): Pro
     clock.t = t;
     reporter.emit(e);
   }
-  if (withResult) reporter.result(downloadResult());
+  if (withResult) reporter.result(cliDownloadResult());
   reporter.close();
 }
 
@@ -156,7 +156,7 @@ describe('JSON reporter', () => {
       },
     });
     assert.deepEqual(parsed[2], { type: 'phase-progress', phase: 'erase', bytes: 16384, totalBytes: 131072 });
-    assert.deepEqual(parsed.at(-1), { type: 'result', ok: true, ...downloadResult() });
+    assert.deepEqual(parsed.at(-1), { type: 'result', ok: true, ...cliDownloadResult() });
     // warnings still reach people on stderr; no progress or summary there
     assert.equal(io.err(), 'dfu-flash: warning: transfer size 4096 is above what the device reports (2048)\n  hint: drop -t\n');
   });
@@ -228,7 +228,7 @@ describe('formatters', () => {
   });
   test('summary sentences', () => {
     const cwd = '/work/proj';
-    assert.equal(summaryLine(downloadResult(), cwd), 'Downloaded 102400 bytes to 0483:df11 (1-1) alt 0 in 6.12 s; device left DFU mode');
+    assert.equal(summaryLine(cliDownloadResult(), cwd), 'Downloaded 102400 bytes to 0483:df11 (1-1) alt 0 in 6.12 s; device left DFU mode');
     assert.equal(
       summaryLine({ operation: 'upload', device: { ...DEVICE, alternateSetting: 1 }, bytes: 16384, elapsedMs: 1020, phases: [], file: '/work/proj/out/dump.bin' }, cwd),
       'Uploaded 16384 bytes from 0483:df11 (1-1) alt 1 to out/dump.bin in 1.02 s',

@@ -1,14 +1,14 @@
 /** run() end to end with injected use cases and backends: output, exit codes, backend lifecycle, --sim-state. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/cli/main.js';
 import type { OpsApi } from '../../src/cli/io.js';
 import { DfuFlashError } from '../../src/shared/errors.js';
 import { FakeClock } from '../../src/transport/clock.js';
-import { FakeSimBackend, RecordingBackend, backendFactory, downloadResult, fakeOps, memoryIo } from './helpers.js';
+import { FakeSimBackend, RecordingBackend, backendFactory, cliDownloadResult, downloadResult, fakeOps, memoryIo, uploadResult } from './helpers.js';
 import { BMP_RUNTIME, STM32F4 } from './fixtures-devices.js';
 
 async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
@@ -40,17 +40,16 @@ describe('download', () => {
       assert.equal(io.err(), 'Downloaded 102400 bytes to 0483:df11 (1-1) alt 0 in 6.12 s; device left DFU mode\n');
       assert.deepEqual(factory.requests, [{ kind: 'usb', clock }]);
       assert.equal((factory.backends[0] as RecordingBackend).disposed, 1);
-      assert.deepEqual(ops.calls, [
-        {
-          op: 'download',
-          request: {
-            selector: { runtimeIds: { vendorId: 0x0483, productId: 0xdf11 }, dfuIds: { vendorId: 0x0483, productId: 0xdf11 } },
-            file: join(dir, 'fw.bin'),
-            dfuse: { address: 0x08000000, length: undefined, leave: true, massErase: false, unprotect: false, willReset: false, force: false },
-            reset: false,
-          },
-        },
-      ]);
+      assert.deepEqual(ops.calls.map((c) => c.op), ['download']);
+      const { image, ...request } = ops.calls[0]!.request as { image: { format: string; segments: { address: number; data: Uint8Array }[] } };
+      assert.deepEqual(request, {
+        selector: { runtimeIds: { vendorId: 0x0483, productId: 0xdf11 }, dfuIds: { vendorId: 0x0483, productId: 0xdf11 }, runtimeOnly: true },
+        imageName: join(dir, 'fw.bin'),
+        dfuse: { address: 0x08000000, length: undefined, leave: true, massErase: false, unprotect: false, willReset: false, force: false },
+        reset: false,
+        verify: true,
+      });
+      assert.deepEqual([image.format, image.segments.map((g) => [g.address, g.data])], ['bin', [[0, new Uint8Array(16)]]], 'the file, read and parsed by the CLI');
     }));
 
   test('--simulate asks for a simulated backend with the time scale', () =>
@@ -84,7 +83,7 @@ describe('download', () => {
         { type: 'phase-start', phase: 'download', totalBytes: 4 },
         { type: 'phase-progress', phase: 'download', bytes: 4, totalBytes: 4 },
         { type: 'phase-end', phase: 'download', bytes: 4, elapsedMs: 2 },
-        { type: 'result', ok: true, ...downloadResult() },
+        { type: 'result', ok: true, ...cliDownloadResult() },
       ]);
       assert.equal(io.err(), '');
     }));
@@ -97,7 +96,7 @@ describe('download', () => {
         hint: 'add a udev rule: SUBSYSTEMS=="usb", ATTRS{idVendor}=="0483", ATTRS{idProduct}=="df11", TAG+="uaccess"',
         details: { vendorId: 0x0483 },
       });
-      // On Linux the hint also points at the rules installer (error-guidance.test.ts covers each platform).
+      // On Linux the hint also points at the rules installer (error-guidance.test.ts covers each platform, hints.ts makes them).
       const code = await run(['download', 'fw.bin'], io, { ops: fakeOps({ fail }), createBackend: factory.createBackend, system: { platform: 'linux' } });
       assert.equal(code, 77);
       assert.equal(
@@ -171,10 +170,11 @@ describe('upload', () => {
       assert.equal(io.err(), 'dfu-flash: error: output file dump.bin already exists\n  hint: choose another name, or add --force to overwrite it\n');
       assert.equal(factory.requests.length, 0);
 
-      const ops = fakeOps({ result: { operation: 'upload', device: downloadResult().device, bytes: 3, elapsedMs: 10, phases: [], file: join(dir, 'dump.bin') } });
+      const ops = fakeOps({ upload: uploadResult(Uint8Array.of(7, 8, 9)) });
       const forced = memoryIo({ cwd: dir });
       assert.equal(await run(['upload', '--force', 'dump.bin'], forced, { ops, createBackend: factory.createBackend }), 0);
       assert.equal(forced.err(), 'Uploaded 3 bytes from 0483:df11 (1-1) alt 0 to dump.bin in 0.01 s\n');
+      assert.deepEqual(new Uint8Array(await readFile(join(dir, 'dump.bin'))), Uint8Array.of(7, 8, 9), 'the bytes the library returned, written by the CLI');
       assert.equal(factory.requests.length, 1);
     }));
 
@@ -191,11 +191,14 @@ describe('upload', () => {
 describe('detach', () => {
   test('summary from the result', async () => {
     const io = memoryIo();
-    const result = { operation: 'detach' as const, device: { ...downloadResult().device, vendorId: 0x1d50, productId: 0x6018, portPath: '3-4.2', mode: 'runtime' as const }, bytes: 0, elapsedMs: 1250, phases: [], outcome: 'device re-enumerated in DFU mode as 1d50:6017' };
-    const ops = fakeOps({ result });
+    const device = { ...downloadResult().device, vendorId: 0x1d50, productId: 0x6018, portPath: '3-4.2', mode: 'runtime' as const };
+    const back = { ...device, productId: 0x6017, mode: 'dfu' as const };
+    const ops = fakeOps({ detach: { operation: 'detach', device, elapsedMs: 1250, phases: [], end: 'reset', back } });
     assert.equal(await run(['detach', '-d', '1d50:6018'], io, { ops, createBackend: backendFactory().createBackend }), 0);
-    assert.equal(io.err(), 'Detached 1d50:6018 (3-4.2) in 1.25 s; device re-enumerated in DFU mode as 1d50:6017\n');
-    assert.deepEqual(ops.calls[0]!.request, { selector: { runtimeIds: { vendorId: 0x1d50, productId: 0x6018 }, dfuIds: { vendorId: 0x1d50, productId: 0x6018 } } });
+    assert.equal(io.err(), 'Detached 1d50:6018 (3-4.2) in 1.25 s; device reset into DFU mode; back in DFU mode as 1d50:6017 on 3-4.2\n');
+    assert.deepEqual(ops.calls[0]!.request, {
+      selector: { runtimeIds: { vendorId: 0x1d50, productId: 0x6018 }, dfuIds: { vendorId: 0x1d50, productId: 0x6018 }, runtimeOnly: true },
+    });
   });
 });
 
@@ -238,20 +241,6 @@ describe('list', () => {
     assert.equal(await run(['list', '-S', 'NOPE'], io, { ops: fakeOps({ devices: [STM32F4, BMP_RUNTIME] }), createBackend: backendFactory().createBackend }), 0);
     assert.equal(io.err(), 'No device matches the selection (2 DFU-capable devices found).\n  hint: run "dfu-flash list" without selection options to see them\n');
   });
-
-  test('warnings from the use case go to stderr, not into the JSON document', async () => {
-    const io = memoryIo();
-    const ops: OpsApi = {
-      ...fakeOps(),
-      async listDevices(ctx) {
-        ctx.emit({ type: 'warning', message: 'cannot read strings of 28e9:0189', hint: 'udev rule' });
-        return [STM32F4];
-      },
-    };
-    assert.equal(await run(['list', '--json'], io, { ops, createBackend: backendFactory().createBackend }), 0);
-    assert.equal(io.err(), 'dfu-flash: warning: cannot read strings of 28e9:0189\n  hint: udev rule\n');
-    assert.equal((JSON.parse(io.out()) as { devices: unknown[] }).devices.length, 1);
-  });
 });
 
 describe('--sim-state', () => {
@@ -260,13 +249,14 @@ describe('--sim-state', () => {
     const flashOf = (backend: unknown) => (backend as FakeSimBackend).bus.devices[0]!;
     return {
       ...fakeOps(),
-      async download(_req, ctx) {
-        flashOf(ctx.backend).flash.set([0xde, 0xad, 0xbe, 0xef], 0);
+      async download(options) {
+        flashOf(options.backend).flash.set([0xde, 0xad, 0xbe, 0xef], 0);
         return downloadResult();
       },
-      async upload(_req, ctx) {
-        seen.push([...flashOf(ctx.backend).flash.slice(0, 4)]);
-        return { ...downloadResult(), operation: 'upload' };
+      async uploadDetailed(options) {
+        const data = flashOf(options.backend).flash.slice(0, 4);
+        seen.push([...data]);
+        return uploadResult(data);
       },
     };
   }
@@ -284,7 +274,7 @@ describe('--sim-state', () => {
         [0xff, 0xff, 0xff, 0xff],
         [0xde, 0xad, 0xbe, 0xef],
       ]);
-      assert.deepEqual((await readdir(dir)).sort(), ['flash.json', 'fw.bin']);
+      assert.deepEqual((await readdir(dir)).sort(), ['after.bin', 'before.bin', 'flash.json', 'fw.bin'], 'no temporary file left');
       for (const b of factory.backends) assert.equal((b as RecordingBackend).disposed, 1);
     }));
 
@@ -294,8 +284,8 @@ describe('--sim-state', () => {
       const factory = backendFactory(() => new FakeSimBackend(['p']));
       const failing: OpsApi = {
         ...flashOps(seen),
-        async download(_req, ctx) {
-          (ctx.backend as FakeSimBackend).bus.devices[0]!.flash[0] = 0x11;
+        async download(options) {
+          (options.backend as FakeSimBackend).bus.devices[0]!.flash[0] = 0x11;
           throw new DfuFlashError('DFU_STATUS', 'errWRITE at 0x08000000');
         },
       };

@@ -63,11 +63,14 @@ describe('dfu-flash through libusb (umockdev)', { skip }, () => {
     assert.deepEqual(dev.eraseLog, [0x08000000, 0x08004000, 0x08008000, 0x0800c000, 0x08010000]);
     assert.equal(dev.earlyPolls, 0);
     assert.equal(dev.connected, false, 'the device left DFU mode');
-    assert.match(r.stderr, /Downloaded 102400 bytes/);
-    // block addressing: one SET_ADDRESS for the run (+1 for the leave jump), wBlockNum 2..51
+    assert.match(r.stderr, /Downloaded 102400 bytes .*, verified; device left DFU mode/);
+    // block addressing: one SET_ADDRESS for the run (+1 for the read-back, +1 for the leave jump), wBlockNum 2..51
     const dn = dev.transcript.filter((e) => e.request === 'DFU_DNLOAD');
     assert.deepEqual(dn.filter((e) => e.setup.wValue >= 2 && e.length > 0).map((e) => e.setup.wValue), Array.from({ length: 50 }, (_, i) => i + 2));
-    assert.equal(dn.filter((e) => e.setup.wValue === 0).length, 5 + 2);
+    assert.equal(dn.filter((e) => e.setup.wValue === 0).length, 5 + 3);
+    // read back by default: the 50 blocks, block-addressed too
+    const up = dev.transcript.filter((e) => e.request === 'DFU_UPLOAD');
+    assert.deepEqual(up.map((e) => e.setup.wValue), Array.from({ length: 50 }, (_, i) => i + 2));
   });
 
   test('upload -a 0 -s 0x08000000:4096 reads back what is there', async () => {

@@ -87,7 +87,7 @@ const DFU_FILES: Row[] = [
   { name: '.dfu: a data byte changed (suffix CRC)', args: dl('a.dfu'), files: { 'a.dfu': patch(base, DFUSE.data, [base[DFUSE.data]! ^ 1], false) }, code: 'FORMAT', exit: 65, message: /dwCRC is 0x[0-9a-f]{8}, expected 0x[0-9a-f]{8} \(CRC of the first 321 bytes\)/, hint: /re-create the suffix/ },
   { name: '.dfu: truncated by 20 bytes', args: dl('a.dfu'), files: { 'a.dfu': base.subarray(0, base.length - 20) }, code: 'FORMAT', exit: 65, message: /no DFU suffix: a DfuSe file ends with a 16-byte suffix signed 'UFD'/, hint: /truncated or damaged/ },
   { name: '.dfu named file that is neither DfuSe nor suffixed', args: dl('a.dfu'), files: { 'a.dfu': FW }, code: 'FORMAT', exit: 65, message: /neither a DfuSe prefix nor a DFU suffix/, hint: /--format bin/ },
-  { name: '.dfu with -s ADDR', args: dl('a.dfu', '-s', '0x08000000'), files: { 'a.dfu': base }, code: 'USAGE', exit: 64, message: /is a DfuSe file: its addresses come from the file, so -s 0x08000000 does not apply/, hint: /drop the address from -s/ },
+  { name: '.dfu with -s ADDR', args: dl('a.dfu', '-s', '0x08000000'), files: { 'a.dfu': base }, code: 'USAGE', exit: 64, message: /is a DfuSe file: its addresses come from the file, so the address 0x08000000 does not apply/, hint: /drop the address from -s/ },
   { name: '.dfu whose suffix names another device', args: dl('a.dfu'), files: { 'a.dfu': dfuse(0x08000000, Uint8Array.from(DATA16), [0x1209, 0xdb42]) }, code: 'IMAGE_MISMATCH', exit: 78, message: /1209:db42/, hint: /--ignore-suffix/ },
   { name: '.dfu for 0x20000000 (RAM, not in the layout)', args: dl('a.dfu'), files: { 'a.dfu': dfuse(0x20000000) }, code: 'DOES_NOT_FIT', exit: 78, message: /Image 0x20000000-0x2000000f \(16 bytes\) does not fit the memory layout "Internal Flash" \(0x08000000-0x080fffff\)/, hint: /-s ADDR and the alt setting/ },
 ];
@@ -113,7 +113,7 @@ const PLACEMENT: Row[] = [
   { name: 'CubeMX: HEX for the second read-only sector', profile: 'stm32f1-cubemx', args: dl('a.hex'), files: { 'a.hex': text([ihex(4, 0, [0x08, 0x00]), ihex(0, 0x4000, DATA16), ihex(1, 0, [])]) }, code: 'NOT_WRITABLE', exit: 78, message: /0x08004000/, hint: /0x08008000/ },
   { name: 'raw binary without an address on a DfuSe device', args: dl('fw.bin'), files: { 'fw.bin': FW }, code: 'USAGE', exit: 64, message: /raw binary needs an address/, hint: /-s 0x08000000/ },
   { name: 'HEX with an -s address', args: dl('a.hex', '-s', '0x08000000'), files: { 'a.hex': text(hexLines()) }, code: 'USAGE', exit: 64, message: /carries its own addresses/, hint: /drop the address/ },
-  { name: '-s on a DFU 1.1 device', profile: 'dapboot', args: ['download', '-s', '0x08002000', 'fw.bin'], files: { 'fw.bin': FW }, code: 'USAGE', exit: 64, message: /only for DfuSe devices/, hint: /drop -s/ },
+  { name: '-s on a DFU 1.1 device', profile: 'dapboot', args: ['download', '-s', '0x08002000', 'fw.bin'], files: { 'fw.bin': FW }, code: 'USAGE', exit: 64, message: /a DfuSe address or modifier was given, but this device speaks plain DFU 1\.1/, hint: /drop -s/ },
   { name: 'an empty file', args: dl('fw.bin', '-s', '0x08000000'), files: { 'fw.bin': new Uint8Array(0) }, code: 'FORMAT', exit: 65, message: /is empty/, hint: /build/ },
   { name: 'a missing file', args: dl('nope.bin', '-s', '0x08000000'), code: 'FILE_NOT_FOUND', exit: 66, message: /nope\.bin not found/, hint: /check the path/ },
   { name: 'a directory as the firmware file', args: dl('sub', '-s', '0x08000000'), files: { 'sub/x': 'x' }, code: 'FILE_NOT_FOUND', exit: 66, message: /firmware file sub is a directory/, hint: /path of a firmware file/ },
@@ -158,8 +158,8 @@ const UPLOADS: Row[] = [
   { name: 'upload: the output folder is missing', args: ['upload', '-a', '0', '-s', '0x08000000:1024', 'no/dump.bin'], code: 'FILE_NOT_FOUND', exit: 66, message: /does not exist/, hint: /create the directory/ },
   { name: 'upload: range beyond the layout', args: ['upload', '-a', '0', '-s', '0x080ff000:0x2000', 'dump.bin'], code: 'DOES_NOT_FIT', exit: 78, message: /Upload 0x080ff000-0x08100fff is outside the memory layout .*0x08100000 is not in it/, hint: /-s 0x080ff000:4096/ },
   { name: 'upload: address outside the layout', args: ['upload', '-a', '0', '-s', '0x20000000:16', 'dump.bin'], code: 'DOES_NOT_FIT', exit: 78, message: /Upload 0x20000000-0x2000000f is outside the memory layout/, hint: /-s ADDR\[:LEN\]/ },
-  { name: 'upload: -s …:mass-erase:force', args: ['upload', '-a', '0', '-s', '0x08000000:16:mass-erase:force', 'dump.bin'], code: 'USAGE', exit: 64, message: /mass-erase cannot be combined with an upload/, hint: /command mode/ },
-  { name: 'upload: -s on a DFU 1.1 device', profile: 'dapboot', args: ['upload', '-s', '0x08002000:16', 'dump.bin'], code: 'USAGE', exit: 64, message: /only for DfuSe devices/, hint: /-Z/ },
+  { name: 'upload: -s …:mass-erase:force', args: ['upload', '-a', '0', '-s', '0x08000000:16:mass-erase:force', 'dump.bin'], code: 'USAGE', exit: 64, message: /mass erase cannot be combined with an upload/, hint: /command mode/ },
+  { name: 'upload: -s on a DFU 1.1 device', profile: 'dapboot', args: ['upload', '-s', '0x08002000:16', 'dump.bin'], code: 'USAGE', exit: 64, message: /a DfuSe address was given, but this device speaks plain DFU 1\.1/, hint: /-Z/ },
 ];
 
 const ROWS: Row[] = [...INTEL_HEX, ...S_RECORDS, ...ELF, ...DFU_FILES, ...SUFFIX, ...PLACEMENT, ...S_SPECS, ...SELECTION, ...UPLOADS];

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { parseDfuseAddress } from '../../src/dfu/dfuse-address.js';
 import { DfuStatus } from '../../src/dfu/constants.js';
 import type { FlashEvent } from '../../src/dfu/events.js';
-import { commandKind, dfuseCommand, download, upload } from '../../src/ops/index.js';
+import { dfuseCommand, download, upload } from '../support/file-ops.js';
+import { commandKind } from '../../src/cli/dfu-util/command-kind.js';
 import { isDfuFlashError, type DfuFlashError } from '../../src/shared/errors.js';
 import { Bench, dfuClass, pattern, tempDir, writeIn } from './helpers.js';
 

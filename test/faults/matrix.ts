@@ -12,8 +12,8 @@ import assert from 'node:assert/strict';
 import { DfuStatus } from '../../src/dfu/constants.js';
 import { parseDfuseAddress } from '../../src/dfu/dfuse-address.js';
 import type { FlashEvent, Phase } from '../../src/dfu/events.js';
-import { download, upload } from '../../src/ops/index.js';
-import type { OpContext, OperationResult } from '../../src/ops/types.js';
+import { download, upload, type OperationResult } from '../support/file-ops.js';
+import type { OpContext } from '../../src/ops/types.js';
 import type { SimFaultAction, SimRequestName } from '../../src/sim/index.js';
 import { Bench, pattern, tempDir, writeIn } from './helpers.js';
 

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { parseDfuseAddress } from '../../src/dfu/dfuse-address.js';
 import type { FlashEvent } from '../../src/dfu/events.js';
 import { buildDfuseFile } from '../../src/formats/index.js';
-import { download } from '../../src/ops/index.js';
+import { download } from '../support/file-ops.js';
 import type { DfuFlashError } from '../../src/shared/errors.js';
 import { Bench, dfuClass, pattern, tempDir, writeIn } from './helpers.js';
 
@@ -76,7 +76,7 @@ describe('option bytes', () => {
     const r = obRun(bench, '0x1fffc000', { verify: true });
     const result = await r.done;
     assert.notEqual(result.verified, true);
-    assert.ok(warnings(r.events).includes('--verify: the option bytes are not read back, the chip resets after the write'));
+    assert.ok(warnings(r.events).includes('the option bytes are not read back: the chip resets after the write'), warnings(r.events).join('\n'));
   });
 
   test('the device refuses the block (a stall): an error, not a "reset as expected"', async () => {

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { download, upload } from '../../src/ops/index.js';
+import { download, upload } from '../support/file-ops.js';
 import { isDfuFlashError } from '../../src/shared/errors.js';
 import { parseDfuseAddress } from '../../src/dfu/dfuse-address.js';
 import { dfuRequests, dfuseCommandLog, pattern, recording, rig, tempDir, writeTemp } from './helpers.js';
@@ -70,7 +70,7 @@ describe('DfuSe download on the STM32F4 ROM (simulated)', () => {
     const file = writeTemp(tempDir(), 'fw.bin', pattern(10));
     await assert.rejects(download({ selector: {}, file, reset: false }, r.ctx), (e: unknown) => {
       assert.ok(isDfuFlashError(e, 'USAGE'));
-      assert.match(e.hint ?? '', /-s 0x08000000/);
+      assert.match(e.hint ?? '', /e\.g\. 0x08000000 \(the start of Internal Flash\)/);
       return true;
     });
     assert.deepEqual(dfuRequests(r.device().transcript), []);

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { download } from '../../src/ops/index.js';
+import { download } from '../support/file-ops.js';
 import { isDfuFlashError } from '../../src/shared/errors.js';
 import { parseDfuseAddress } from '../../src/dfu/dfuse-address.js';
 import { addDfuSuffix, buildDfuseFile, toIntelHex, toSrec } from '../../src/formats/index.js';

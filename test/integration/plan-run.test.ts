@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runPlan } from '../../src/ops/plan-run.js';
+import * as api from '../../src/index.js';
+import { runPlan } from '../../src/cli/plan-run.js';
 import { parseDfuseAddress } from '../../src/dfu/dfuse-address.js';
-import type { FlashPlan } from '../../src/ops/types.js';
+import type { FlashPlan } from '../../src/cli/requests.js';
 import { pattern, rig, tempDir, writeTemp } from './helpers.js';
 
 test('a plan detaches, downloads with verify, uploads and leaves, on every matching board', async () => {
@@ -22,7 +23,7 @@ test('a plan detaches, downloads with verify, uploads and leaves, on every match
       { kind: 'leave', address: 0x08000000 },
     ],
   };
-  const results = await runPlan(plan, r.ctx, () => () => undefined);
+  const results = await runPlan(api, plan, r.ctx, () => () => undefined);
   assert.deepEqual(results.map((b) => [b.portPath, b.ok, b.steps.map((s) => s.kind).join(',')]), [
     ['1-1', true, 'detach,download,upload,leave'],
     ['1-2', true, 'detach,download,upload,leave'],
@@ -36,6 +37,7 @@ test('a step that exceeds its timeout fails that board with TIMEOUT naming the s
   writeTemp(dir, 'fw.bin', pattern(200_000, 1));
   const r = rig(['stm32f4-sysboot']);
   const results = await runPlan(
+    api,
     {
       selector: {},
       all: false,

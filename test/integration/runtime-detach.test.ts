@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { download, detach, listDevices } from '../../src/ops/index.js';
+import { download, detach } from '../support/file-ops.js';
+import { listDevices } from '../../src/ops/index.js';
 import { isDfuFlashError } from '../../src/shared/errors.js';
 import { parseDfuseAddress } from '../../src/dfu/dfuse-address.js';
 import { pattern, rig, tempDir, writeTemp } from './helpers.js';

@@ -33,11 +33,11 @@ describe('dfuse-no-block-addressing', () => {
     assert.notDeepEqual(bytes.subarray(1024), image.subarray(1024, 2048));
   });
 
-  test('forceQuirks selects the fallback for any device: the F4 ROM with per-block SET_ADDRESS', async () => {
+  test('quirks selects the fallback for any device: the F4 ROM with per-block SET_ADDRESS', async () => {
     const r = rig(['stm32f4-sysboot']);
     const rec = recording(r.backend, r.clock);
     const img = pattern(6000, 52);
-    await flash(r, img, '0x08000000', { forceQuirks: { blockAddressing: false } }, rec.backend);
+    await flash(r, img, '0x08000000', { quirks: { blockAddressing: false } }, rec.backend);
     assert.deepEqual(r.device().readFlash(0x08000000, img.length), img);
     assert.deepEqual(dfuseCommandLog(rec.log), ['ERASE 0x08000000', 'SET_ADDRESS 0x08000000', 'DATA', 'SET_ADDRESS 0x08000800', 'DATA', 'SET_ADDRESS 0x08001000', 'DATA']);
   });

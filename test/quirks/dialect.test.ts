@@ -99,6 +99,6 @@ describe('byte-swapped bcdDFUVersion 0x1A01 (OPC-20)', () => {
   test('without DfuSe detection the -s download is refused as "plain DFU" (what a strict 0x011A check does)', async () => {
     const r = rig(['blackmagic']); // a non-ST DfuSe device: only its descriptor says DfuSe
     const e = await rejectsWith(flash(r, pattern(64), '0x08002000', without({ forceDfuVersion: 0x0110 })), 'USAGE');
-    assert.match(e.message, /-s \(DfuSe address\) is only for DfuSe devices/);
+    assert.match(e.message, /a DfuSe address or modifier was given, but this device speaks plain DFU 1\.1/);
   });
 });

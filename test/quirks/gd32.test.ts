@@ -4,7 +4,8 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { leave, listDevices } from '../../src/ops/index.js';
+import { leave } from '../support/file-ops.js';
+import { listDevices } from '../../src/ops/index.js';
 import { DfuStatus } from '../../src/dfu/constants.js';
 import { dfuRequests, flash, pattern, rejectsWith, rig, snapshotOf, warnings, without } from './helpers.js';
 

@@ -1,9 +1,9 @@
 /** Helpers for the quirk tests: the integration rig, file-backed requests, and transcript checks. */
 import assert from 'node:assert/strict';
-import { download, upload } from '../../src/ops/index.js';
+import { download, upload, type OperationResult } from '../support/file-ops.js';
 import { parseDfuseAddress } from '../../src/dfu/dfuse-address.js';
 import { isDfuFlashError, type DfuFlashError } from '../../src/shared/errors.js';
-import type { DownloadRequest, OperationResult, UploadRequest } from '../../src/ops/types.js';
+import type { DownloadRequest, UploadRequest } from '../../src/cli/requests.js';
 import type { UsbBackend } from '../../src/transport/types.js';
 import type { FlashEvent } from '../../src/dfu/events.js';
 import type { Quirks } from '../../src/dfu/quirks.js';
@@ -40,9 +40,9 @@ export async function readBack(r: Rig, dfuse: string | undefined, extra: Partial
   return { result, bytes: new Uint8Array(readFileSync(file)) };
 }
 
-/** `forceQuirks` for a request: the flags that turn one quirk off. */
-export function without(flags: Partial<Quirks>): { forceQuirks: Partial<Quirks> } {
-  return { forceQuirks: flags };
+/** `quirks` for a request: the flags that turn one quirk off. */
+export function without(flags: Partial<Quirks>): { quirks: Partial<Quirks> } {
+  return { quirks: flags };
 }
 
 /** Assert a promise rejects with a DfuFlashError of `code`; returns the error for more checks. */

@@ -95,7 +95,7 @@ describe('blackmagic-zero-poll (Black Magic Probe answers dfuDNBUSY with bwPollT
 
   test('the quirk bounds the zero polls at 100 (shown with the minimum interval off, so time stands still)', async () => {
     const r = rig(['blackmagic']);
-    const e = await rejectsWith(flash(r, pattern(1024), '0x08002000', { forceQuirks: { minPollIntervalMs: 0 } }), 'TIMEOUT');
+    const e = await rejectsWith(flash(r, pattern(1024), '0x08002000', { quirks: { minPollIntervalMs: 0 } }), 'TIMEOUT');
     assert.match(e.message, /after 100 zero poll timeouts in a row/);
   });
 });

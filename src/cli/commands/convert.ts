@@ -1,5 +1,5 @@
 /** `dfu-flash convert <input> -o <output>`: any firmware file to bin, Intel HEX, S-record or DfuSe .dfu. */
-import { convertFile } from '../../ops/file-tools.js';
+import { convertFile } from '../file-tools.js';
 import { FORMAT_NAMES } from '../../formats/index.js';
 import type { ConvertInvocation } from '../invocation.js';
 import { displayPath } from '../reporters/format.js';

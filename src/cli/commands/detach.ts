@@ -1,7 +1,8 @@
-/** `dfu-flash detach`: hand the request to the use case, report the result. */
+/** `dfu-flash detach`: hand the request to the library, report the result. */
 import type { DetachInvocation } from '../invocation.js';
+import { runDetach as detach } from '../operations.js';
 import type { CommandEnv } from './env.js';
 
 export async function runDetach(inv: DetachInvocation, env: CommandEnv): Promise<void> {
-  env.reporter.result(await env.ops.detach(inv.request, env.ctx));
+  env.reporter.result(await detach(env.ops, env.ctx, inv.request));
 }

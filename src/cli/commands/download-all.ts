@@ -6,8 +6,10 @@
  * --json: events carry "board": "<portPath>"; the last line is
  *   {"type":"result","ok":...,"operation":"download","boards":[{portPath, serial, ok, bytes, elapsedMs, outcome?, error?}], "exitCode"?}
  */
-import type { BoardResult } from '../../ops/index.js';
-import { boardErrorText, boardsExitStatus, comparePorts, errorJsonOf, tallyLine, toDfuFlashError } from '../board-results.js';
+import { DfuFlashError, isDfuFlashError } from '../../shared/errors.js';
+import type { Emit } from '../../dfu/events.js';
+import { boardErrorText, boardsExitStatus, comparePorts, errorJsonOf, tallyLine, toDfuFlashError, type BoardResult } from '../board-results.js';
+import { loadFirmware, runDownload } from '../operations.js';
 import type { DownloadInvocation } from '../invocation.js';
 import { boardPrefix, createBoardsReporter } from '../reporters/boards.js';
 import { oneLine, summaryLine } from '../reporters/format.js';
@@ -29,13 +31,39 @@ function boardJson(b: BoardResult): Record<string, unknown> {
   };
 }
 
+/** Download to every matching board in parallel, each with its own event stream; one result per board. */
+async function downloadAll(inv: DownloadInvocation, env: CommandEnv, emitFor: (portPath: string) => Emit): Promise<BoardResult[]> {
+  const { request } = inv;
+  const image = await loadFirmware(request.file, request.format);
+  const boards = await env.ops.findBoards({ backend: env.ctx.backend, selector: request.selector });
+  if (boards.length === 0) {
+    throw new DfuFlashError('NO_DEVICE', 'no DFU device matches the selection', { hint: '`dfu-flash list` shows the devices found' });
+  }
+  const clock = env.ctx.clock;
+  return Promise.all(
+    boards.map(async (board): Promise<BoardResult> => {
+      const started = clock.now();
+      const one = { ...request, selector: { ...request.selector, path: board.portPath, devnum: undefined } };
+      try {
+        const result = await runDownload(env.ops, env.ctx, one, emitFor(board.portPath), image);
+        return { portPath: board.portPath, serial: result.device.serial ?? board.serial, ok: true, result, elapsedMs: Math.round(clock.now() - started) };
+      } catch (e) {
+        const error = isDfuFlashError(e)
+          ? { code: e.code, message: e.message, hint: e.hint, details: e.details }
+          : { code: 'INTERNAL', message: (e as Error).message ?? String(e), details: {} };
+        return { portPath: board.portPath, serial: board.serial, ok: false, error, elapsedMs: Math.round(clock.now() - started) };
+      }
+    }),
+  );
+}
+
 export async function runDownloadAll(inv: DownloadInvocation, env: CommandEnv): Promise<number> {
   env.reporter.close();
   const { io } = env;
   const boards = await createBoardsReporter({ io, output: inv.output, clock: env.ctx.clock, style: env.style });
   let results: BoardResult[];
   try {
-    results = await env.ops.downloadAll(inv.request, env.ctx, (port) => boards.emitFor(port));
+    results = await downloadAll(inv, env, (port) => boards.emitFor(port));
   } finally {
     boards.close();
   }

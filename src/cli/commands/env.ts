@@ -1,4 +1,5 @@
-/** What every command receives: the use-case context, the output, the reporter and the use cases. */
+/** What every command receives: the operation context, the output, the reporter and the library operations. */
+import type { CommonOptions } from '../../api/types.js';
 import type { OpContext } from '../../ops/types.js';
 import type { CliIo, OpsApi } from '../io.js';
 import type { Reporter, Style } from '../reporters/types.js';
@@ -12,4 +13,16 @@ export interface CommandEnv {
   style: Style;
   /** For platform-specific hints in per-board errors. */
   platform: NodeJS.Platform;
+}
+
+/** The options every library call takes, from the command's context (its events go to `emit`). */
+export function commonOptions(ctx: OpContext, emit = ctx.emit): CommonOptions {
+  return {
+    backend: ctx.backend,
+    clock: ctx.clock,
+    onEvent: emit,
+    ...(ctx.trace ? { trace: true } : {}),
+    ...(ctx.transferTimeoutMs !== undefined ? { transferTimeoutMs: ctx.transferTimeoutMs } : {}),
+    ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
+  };
 }

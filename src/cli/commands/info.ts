@@ -1,5 +1,5 @@
 /** `dfu-flash info <file>`: the description on stdout, or with --json one result line. */
-import { inspectFile } from '../../ops/file-tools.js';
+import { inspectFile } from '../file-tools.js';
 import type { InfoInvocation } from '../invocation.js';
 import { displayPath } from '../reporters/format.js';
 import { toJsonLine } from '../reporters/json.js';

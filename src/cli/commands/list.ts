@@ -6,13 +6,13 @@
  * compatibility mode (`dfu-flash -l`), dfu-util's `Found DFU: ...` lines.
  */
 import type { ListInvocation } from '../invocation.js';
-import { filterListed } from '../list-filter.js';
+import { filterListed } from '../../ops/list.js';
 import { toJsonLine } from '../reporters/json.js';
 import { renderDeviceList } from '../render-list.js';
 import type { CommandEnv } from './env.js';
 
 export async function runList(inv: ListInvocation, env: CommandEnv): Promise<void> {
-  const all = await env.ops.listDevices(env.ctx);
+  const all = await env.ops.listDevices({ backend: env.ctx.backend });
   const devices = filterListed(all, inv.filter);
   const numbers = new Map(all.map((d, i) => [d.key, i + 1]));
   const indexOf = (d: { key: string }, i: number): number => numbers.get(d.key) ?? i + 1;

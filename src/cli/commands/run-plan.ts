@@ -12,8 +12,7 @@
  * --json: events carry "board"; the last line is
  *   {"type":"result","ok":...,"operation":"run","plan":"<file>","boards":[{portPath, serial, ok, elapsedMs, steps:[{step, kind, ok, elapsedMs, bytes?, outcome?, file?, error?}]}], "exitCode"?}
  */
-import type { PlanBoardResult } from '../../ops/index.js';
-import type { StepResult } from '../../ops/types.js';
+import { runPlan, type PlanBoardResult, type StepResult } from '../plan-run.js';
 import { boardErrorText, boardsExitStatus, comparePorts, errorJsonOf, tallyLine, toDfuFlashError, type BoardOutcome } from '../board-results.js';
 import type { RunInvocation } from '../invocation.js';
 import { boardPrefix, createBoardsReporter } from '../reporters/boards.js';
@@ -50,7 +49,7 @@ export async function runPlanCommand(inv: RunInvocation, env: CommandEnv): Promi
   const reporter = await createBoardsReporter({ io, output: inv.output, clock: env.ctx.clock, style: env.style });
   let results: PlanBoardResult[];
   try {
-    results = await env.ops.runPlan(inv.plan, env.ctx, (port) => reporter.emitFor(port));
+    results = await runPlan(env.ops, inv.plan, env.ctx, (port) => reporter.emitFor(port));
   } finally {
     reporter.close();
   }

@@ -3,7 +3,7 @@
  * changed in place (a temporary file renamed over it) or written to -o.
  */
 import { hex16, hex32 } from '../../shared/errors.js';
-import { addSuffixToFile, checkSuffixFile, removeSuffixFromFile, suffixIds } from '../../ops/file-tools.js';
+import { addSuffixToFile, checkSuffixFile, removeSuffixFromFile, suffixIds } from '../file-tools.js';
 import type { SuffixInvocation } from '../invocation.js';
 import { displayPath } from '../reporters/format.js';
 import { toJsonLine } from '../reporters/json.js';

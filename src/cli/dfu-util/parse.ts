@@ -94,7 +94,7 @@ function waitDeadline(opts: Record<string, unknown>, given: (key: string) => boo
 /** -s without a file: which DfuSe command, as the subcommand's options. */
 async function commandFromDfuse(spec: string): Promise<{ command: RawCommand['command']; opts: Record<string, unknown> }> {
   const dfuse = parseDfuseAddress(spec);
-  const { commandKind } = await import('../../ops/command-mode.js');
+  const { commandKind } = await import('./command-kind.js');
   const kind = commandKind(dfuse);
   const at = dfuse.address === undefined ? undefined : hex32(dfuse.address);
   if (kind === 'mass-erase') return { command: 'erase', opts: { mass: true, force: true, ...(dfuse.leave ? { leave: at ?? true } : {}) } };

@@ -7,7 +7,7 @@
  * Warnings go to stderr unless --quiet; the summary sentence unless --json or --quiet.
  */
 import type { FlashEvent } from '../../dfu/events.js';
-import type { OperationResult } from '../../ops/types.js';
+import type { CliResult as OperationResult } from '../results.js';
 import type { Clock } from '../../transport/clock.js';
 import type { OutputOptions } from '../invocation.js';
 import type { CliIo } from '../io.js';

@@ -1,7 +1,8 @@
 /** Small pure formatters shared by the reporters. */
 import { hex16 } from '../../shared/errors.js';
 import { relative, isAbsolute } from 'node:path';
-import type { DeviceSummary, OperationResult } from '../../ops/types.js';
+import type { DeviceSummary } from '../../ops/types.js';
+import type { CliResult as OperationResult } from '../results.js';
 
 /** 6123 → '6.12 s'. */
 export function formatSeconds(ms: number): string {

@@ -5,7 +5,7 @@
  */
 import type { FlashEvent } from '../../dfu/events.js';
 import type { DfuFlashError } from '../../shared/errors.js';
-import type { OperationResult } from '../../ops/types.js';
+import type { CliResult as OperationResult } from '../results.js';
 
 /** JSON.stringify that survives bigint, byte arrays, Maps, Sets, Errors and cycles (shared objects are fine). */
 export function toJsonLine(value: unknown): string {

@@ -1,6 +1,6 @@
 /** A reporter turns the use case's FlashEvent stream and its result into output. */
 import type { Emit } from '../../dfu/events.js';
-import type { OperationResult } from '../../ops/types.js';
+import type { CliResult as OperationResult } from '../results.js';
 import type { ResultKind } from './format.js';
 
 export interface Reporter {

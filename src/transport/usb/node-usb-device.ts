@@ -159,11 +159,16 @@ class NodeUsbDevice implements RawDevice {
   }
 }
 
-/** Load the `usb` package (and with it libusb) and wrap it. */
-export async function loadNodeUsb(): Promise<RawUsbLib> {
-  const pkg = (await import('usb')) as unknown as typeof UsbPackage & { default?: typeof UsbPackage };
+/** Wrap a loaded `usb` package (its ES-module namespace, or its CommonJS exports). */
+export function wrapNodeUsb(loaded: unknown): RawUsbLib {
+  const pkg = loaded as typeof UsbPackage & { default?: typeof UsbPackage };
   const usb: UsbBindings = pkg.usb ?? pkg.default?.usb;
   return {
     devices: () => usb.getDeviceList().map((d) => new NodeUsbDevice(usb, d)),
   };
+}
+
+/** Load the `usb` package (and with it libusb) and wrap it. */
+export async function loadNodeUsb(): Promise<RawUsbLib> {
+  return wrapNodeUsb(await import('usb'));
 }

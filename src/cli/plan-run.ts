@@ -4,16 +4,21 @@
  * run in parallel and do not stop each other. Each step may have a timeout.
  */
 import { DfuFlashError, isDfuFlashError } from '../shared/errors.js';
-import { download } from './download.js';
-import { upload } from './upload.js';
-import { detach } from './detach.js';
-import { leave } from './leave.js';
-import { matchingBoards } from './multi.js';
-import { chooseTarget } from './select.js';
 import type { Emit } from '../dfu/events.js';
-import type { DfuDeviceInfo } from '../transport/types.js';
-import type { FlashPlan, OpContext, OperationResult, PlanStep, StepResult } from './types.js';
-import { interfaceMode } from '../dfu/device-mode.js';
+import type { ListedDevice, OpContext } from '../ops/types.js';
+import type { OpsApi } from './io.js';
+import { runDetach, runDownload, runLeave, runUpload } from './operations.js';
+import type { FlashPlan, PlanStep } from './requests.js';
+import type { CliResult } from './results.js';
+
+export interface StepResult {
+  step: number;
+  kind: PlanStep['kind'];
+  ok: boolean;
+  elapsedMs: number;
+  result?: CliResult | undefined;
+  error?: { code: string; message: string; hint?: string | undefined } | undefined;
+}
 
 export interface PlanBoardResult {
   portPath: string;
@@ -23,7 +28,7 @@ export interface PlanBoardResult {
   elapsedMs: number;
 }
 
-function fill(template: string, board: DfuDeviceInfo): string {
+function fill(template: string, board: ListedDevice): string {
   return template.replaceAll('{port}', board.portPath).replaceAll('{serial}', board.serial ?? 'noserial');
 }
 
@@ -39,14 +44,16 @@ async function withTimeout<T>(ctx: OpContext, ms: number | undefined, what: stri
   return Promise.race([work, expired]);
 }
 
-async function runStep(step: PlanStep, plan: FlashPlan, board: DfuDeviceInfo, ctx: OpContext): Promise<OperationResult> {
+async function runStep(ops: OpsApi, step: PlanStep, plan: FlashPlan, board: ListedDevice, ctx: OpContext): Promise<CliResult> {
   const selector = { ...plan.selector, path: board.portPath, devnum: undefined };
   const acquire = { waitTimeoutMs: plan.waitTimeoutMs };
   switch (step.kind) {
     case 'detach':
-      return detach({ selector, wait: true, waitTimeoutMs: plan.waitTimeoutMs }, ctx);
+      return runDetach(ops, ctx, { selector, wait: true, waitTimeoutMs: plan.waitTimeoutMs });
     case 'download':
-      return download(
+      return runDownload(
+        ops,
+        ctx,
         {
           ...acquire,
           selector: step.alt === undefined ? selector : { ...selector, alt: step.alt },
@@ -57,36 +64,33 @@ async function runStep(step: PlanStep, plan: FlashPlan, board: DfuDeviceInfo, ct
           format: step.format,
           reset: false,
         },
-        ctx,
       );
     case 'upload':
-      return upload(
-        { ...acquire, selector: step.alt === undefined ? selector : { ...selector, alt: step.alt }, file: fill(step.file, board), dfuse: step.dfuse, force: step.force ?? false, reset: false },
-        ctx,
-      );
+      return runUpload(ops, ctx, {
+        ...acquire,
+        selector: step.alt === undefined ? selector : { ...selector, alt: step.alt },
+        file: fill(step.file, board),
+        dfuse: step.dfuse,
+        force: step.force ?? false,
+        reset: false,
+      });
     case 'leave':
-      return leave({ ...acquire, selector, address: step.address }, ctx);
+      return runLeave(ops, ctx, { ...acquire, selector, address: step.address });
     case 'reset':
-      return leave({ ...acquire, selector, reset: true }, ctx);
+      return runLeave(ops, ctx, { ...acquire, selector, reset: true });
   }
 }
 
-export async function runPlan(plan: FlashPlan, ctx: OpContext, emitFor: (portPath: string) => Emit): Promise<PlanBoardResult[]> {
-  const devices = await ctx.backend.list();
-  let boards: DfuDeviceInfo[];
-  if (plan.all) {
-    boards = matchingBoards(devices, plan.selector);
-    if (boards.length === 0) throw new DfuFlashError('NO_DEVICE', 'no DFU device matches the plan\'s selection', { hint: '`dfu-flash list` shows the devices found' });
-  } else {
-    const dfu = devices.some((d) => d.alts.some((a) => interfaceMode(d, a) === 'dfu'));
-    let target;
-    try {
-      target = chooseTarget(devices, { ...plan.selector, alt: undefined }, dfu ? 'dfu' : 'runtime');
-    } catch (e) {
-      if (!dfu || !isDfuFlashError(e, 'NO_DEVICE')) throw e;
-      target = chooseTarget(devices, { ...plan.selector, alt: undefined }, 'runtime');
-    }
-    boards = [target.device];
+export async function runPlan(ops: OpsApi, plan: FlashPlan, ctx: OpContext, emitFor: (portPath: string) => Emit): Promise<PlanBoardResult[]> {
+  let boards = await ops.findBoards({ backend: ctx.backend, selector: { ...plan.selector, alt: plan.all ? plan.selector.alt : undefined } });
+  // one board: a board in DFU mode wins over runtime-mode ones, as for a single operation
+  if (!plan.all && boards.length > 1 && boards.filter((b) => b.mode === 'dfu').length === 1) boards = boards.filter((b) => b.mode === 'dfu');
+  if (boards.length === 0) throw new DfuFlashError('NO_DEVICE', plan.all ? "no DFU device matches the plan's selection" : 'no DFU device matches the selection', { hint: '`dfu-flash list` shows the devices found' });
+  if (!plan.all && boards.length > 1) {
+    throw new DfuFlashError('MULTIPLE_DEVICES', `${boards.length} DFU devices match the plan's selection: ${boards.map((b) => b.portPath).join(', ')}`, {
+      hint: 'choose one with -p PATH (or -S SERIAL where the serial is unique), or add --all to run the plan on every board',
+      details: { reason: 'multiple-devices', candidates: boards.map((b) => ({ key: b.key, portPath: b.portPath, serial: b.serial })) },
+    });
   }
   return Promise.all(
     boards.map(async (board): Promise<PlanBoardResult> => {
@@ -97,7 +101,7 @@ export async function runPlan(plan: FlashPlan, ctx: OpContext, emitFor: (portPat
       for (const [i, step] of plan.steps.entries()) {
         const t0 = ctx.clock.now();
         try {
-          const result = await withTimeout(c, step.timeoutMs, `step ${i + 1} (${step.kind})`, runStep(step, plan, board, c));
+          const result = await withTimeout(c, step.timeoutMs, `step ${i + 1} (${step.kind})`, runStep(ops, step, plan, board, c));
           steps.push({ step: i + 1, kind: step.kind, ok: true, elapsedMs: Math.round(ctx.clock.now() - t0), result });
         } catch (e) {
           const error = isDfuFlashError(e) ? { code: e.code, message: e.message, hint: e.hint } : { code: 'INTERNAL', message: String((e as Error)?.message ?? e) };
