@@ -16,7 +16,8 @@ await build({
   outdir: 'dist/bundle',
   chunkNames: 'chunks/[name]-[hash]',
   external: ['usb'],
-  sourcemap: 'linked',
+  // maps for the developer build (the bench attributes CPU profiles with them); none in the package
+  sourcemap: process.argv.includes('--no-sourcemap') ? false : 'linked',
   // CommonJS dependencies (cli-progress, …) call require() for Node built-ins: give ESM chunks a real one.
   banner: { js: "import { createRequire as __dfuCreateRequire } from 'node:module'; const require = __dfuCreateRequire(import.meta.url);" },
   logLevel: 'warning',

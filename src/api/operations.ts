@@ -73,7 +73,7 @@ function acquireOf(o: { wait?: boolean | undefined; waitTimeoutMs?: number | und
  */
 export function parseFirmware(bytes: Uint8Array, options: ParseOptions = {}): FirmwareImage {
   const image = parseFile(bytes, { ...(options.fileName === undefined ? {} : { fileName: options.fileName }), format: options.format ?? 'auto' });
-  return options.address !== undefined && !image.addressed ? placeImage(image, options.address) : image;
+  return options.address !== undefined && !image.addressed ? { ...placeImage(image, options.address), addressed: true } : image;
 }
 
 /** Every DFU device (runtime or DFU mode) with its alt settings and parsed memory layouts, in port order. */

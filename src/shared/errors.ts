@@ -41,10 +41,24 @@ export interface ErrorOptions {
   details?: Record<string, unknown>;
 }
 
+/**
+ * What every failure of dfu-flash throws. `code` is stable (switch on it);
+ * `message` states the facts; `hint` says how to fix it; the facts a program
+ * acts on are fields: `phase`, `address`, DFU `state` and `status`, when they apply.
+ */
 export class DfuFlashError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
+  /** All facts, as JSON-able data (the fields below among them, and `reason`: which situation, for the CLI's wording). */
   readonly details: Record<string, unknown>;
+  /** The phase that failed: 'erase', 'download', 'verify', 'upload', 'manifest', 'leave', 'detach', 'wait'. */
+  readonly phase: string | undefined;
+  /** The memory address the failure is about. */
+  readonly address: number | undefined;
+  /** The device's bState (DFU 1.1 §6.1.2) when it reported one. */
+  readonly state: number | undefined;
+  /** The device's bStatus (DFU 1.1 §6.1.2) when it reported one. */
+  readonly status: number | undefined;
 
   constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -52,6 +66,11 @@ export class DfuFlashError extends Error {
     this.code = code;
     this.hint = options.hint;
     this.details = options.details ?? {};
+    const d = this.details;
+    this.phase = typeof d['phase'] === 'string' ? d['phase'] : undefined;
+    this.address = typeof d['address'] === 'number' ? d['address'] : undefined;
+    this.state = typeof d['state'] === 'number' ? d['state'] : undefined;
+    this.status = typeof d['status'] === 'number' ? d['status'] : undefined;
   }
 }
 

@@ -20,7 +20,7 @@ export interface UsbBackendOptions {
   /** Timeout of each string read while listing (default 1000 ms). */
   stringTimeoutMs?: number | undefined;
   /** The platform whose hints errors give (default: this one). */
-  platform?: NodeJS.Platform | undefined;
+  platform?: 'linux' | 'darwin' | 'win32' | (string & {}) | undefined;
 }
 
 /** Real USB devices through libusb. Call dispose() when done. */
@@ -28,6 +28,6 @@ export function usbBackend(options: UsbBackendOptions = {}): UsbBackend {
   const lib = wrapNodeUsb(usbPackage);
   const describe: DescribeOptions = {};
   if (options.stringTimeoutMs !== undefined) describe.stringTimeoutMs = options.stringTimeoutMs;
-  if (options.platform !== undefined) describe.platform = options.platform;
+  if (options.platform !== undefined) describe.platform = options.platform as NodeJS.Platform;
   return new LibusbBackend(lib, describe);
 }
