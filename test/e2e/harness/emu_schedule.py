@@ -1,9 +1,10 @@
 """Devices that arrive and leave while the command runs (DeviceSpec's schedule).
 
 One Slot per DeviceSpec entry. A slot is plugged in before the command starts
-(no schedule) or at `plugAtMs` after its anchor; it is unplugged at
-`unplugAtMs` after the same anchor, on a request trigger (`unplugOn`, counted
-by the bridge), or when the simulated device leaves by itself. Anchors:
+(no schedule) or at `plugAtMs` after its anchor (`plugAfter`); it is unplugged
+at `unplugAtMs` after its unplug anchor (`unplugAfter`, default: the plug
+anchor), on a request trigger (`unplugOn`, counted by the bridge), or when the
+simulated device leaves by itself. Anchors:
 'start' (the command started), 'listening' (a preloaded process opened a
 udev monitor: libusb is initialised), {'gone': name} (that board's latest
 earlier entry left the bus) and {'file': path} (the file exists, relative to
@@ -37,6 +38,8 @@ class Slot:
         self.scheduled = False
         self.anchor = 'start'
         self.anchor_slot = None  # for {'gone': name}: the slot whose departure is the anchor
+        self.unplug_anchor = None  # None: the plug anchor
+        self.unplug_anchor_slot = None
         self.plug_at = None
         self.unplug_at = None
         # waiting → plugging → present ⇄ reenumerating → gone
@@ -59,6 +62,20 @@ def _number(spec, key, index):
     return float(value)
 
 
+def _check_anchor(anchor, latest, index, key):
+    """Validate an anchor; for {'gone': name}, the slot whose departure it waits for."""
+    if isinstance(anchor, dict) and 'gone' in anchor:
+        gone = latest.get(anchor['gone'])
+        if gone is None:
+            raise ScheduleError('devices[%d].%s.gone names %r, which is not an earlier entry' % (index, key, anchor['gone']))
+        return gone
+    if isinstance(anchor, dict) and isinstance(anchor.get('file'), str):
+        return None
+    if anchor not in (None, 'start', 'listening'):
+        raise ScheduleError('devices[%d].%s must be start, listening, {gone} or {file}, got %r' % (index, key, anchor))
+    return None
+
+
 def build_slots(specs):
     """Slots for the config's devices, validated; raises ScheduleError with the entry at fault."""
     slots = []
@@ -74,20 +91,17 @@ def build_slots(specs):
         anchor = spec.get('plugAfter')
         if anchor is None and before is not None:
             anchor = {'gone': name}
-        if isinstance(anchor, dict) and 'gone' in anchor:
-            gone = latest.get(anchor['gone'])
-            if gone is None:
-                raise ScheduleError('devices[%d].plugAfter.gone names %r, which is not an earlier entry' % (index, anchor['gone']))
-            slot.anchor_slot = gone
-        elif isinstance(anchor, dict) and 'file' in anchor:
-            pass
-        elif anchor not in (None, 'start', 'listening'):
-            raise ScheduleError('devices[%d].plugAfter must be start, listening, {gone} or {file}, got %r' % (index, anchor))
+        slot.anchor_slot = _check_anchor(anchor, latest, index, 'plugAfter')
         slot.anchor = anchor if anchor is not None else 'start'
+        if spec.get('unplugAfter') is not None:
+            slot.unplug_anchor = spec['unplugAfter']
+            slot.unplug_anchor_slot = _check_anchor(slot.unplug_anchor, latest, index, 'unplugAfter')
         slot.scheduled = slot.plug_at is not None or spec.get('plugAfter') is not None or before is not None
         if slot.scheduled and slot.plug_at is None:
             slot.plug_at = 0.0
-        if slot.unplug_at is not None and slot.scheduled and slot.unplug_at <= slot.plug_at:
+        if slot.unplug_anchor is not None and slot.unplug_at is None:
+            slot.unplug_at = 0.0
+        if slot.unplug_at is not None and slot.scheduled and slot.unplug_anchor is None and slot.unplug_at <= slot.plug_at:
             raise ScheduleError('devices[%d].unplugAtMs (%g) must come after its plugAtMs (%g)' % (index, slot.unplug_at, slot.plug_at))
         latest[name] = slot
         slots.append(slot)
@@ -125,33 +139,42 @@ class Schedule:
     # ---- once the command runs ------------------------------------------
     def start(self):
         for slot in self.slots:
-            anchor = slot.anchor
-            if slot.anchor_slot is not None:
-                slot.anchor_slot.on_gone.append(lambda slot=slot: self._anchored(slot))
-            elif anchor == 'listening':
-                self._poll(lambda: bool(glob.glob(os.path.join(self.host.root, 'event[0-9]*'))), slot)
-            elif isinstance(anchor, dict) and 'file' in anchor:
-                path = os.path.join(self.scratch_dir or '.', anchor['file'])
-                self._poll(lambda path=path: os.path.exists(path), slot)
-            else:
-                self._anchored(slot)
+            self._arm(slot.anchor, slot.anchor_slot, lambda slot=slot: self._anchored(slot))
+            if slot.unplug_anchor is not None:
+                self._arm(slot.unplug_anchor, slot.unplug_anchor_slot, lambda slot=slot: self._unplug_anchored(slot))
 
-    def _poll(self, condition, slot):
+    def _arm(self, anchor, gone_slot, reached):
+        """Call `reached` once the anchor happens."""
+        if gone_slot is not None:
+            gone_slot.on_gone.append(reached)
+        elif anchor == 'listening':
+            self._poll(lambda: bool(glob.glob(os.path.join(self.host.root, 'event[0-9]*'))), reached)
+        elif isinstance(anchor, dict) and 'file' in anchor:
+            path = os.path.join(self.scratch_dir or '.', anchor['file'])
+            self._poll(lambda: os.path.exists(path), reached)
+        else:
+            reached()
+
+    def _poll(self, condition, reached):
         def check():
             if not condition():
                 return True
-            self._anchored(slot)
+            reached()
             return False
 
         if check():
             GLib.timeout_add(ANCHOR_POLL_MS, check)
 
     def _anchored(self, slot):
-        self.log.write('schedule: anchor of %s reached' % slot.describe())
+        self.log.write('schedule: plug anchor of %s reached' % slot.describe())
         if slot.scheduled:
             GLib.timeout_add(int(round(slot.plug_at)), self._plug_due, slot)
-        if slot.unplug_at is not None:
+        if slot.unplug_at is not None and slot.unplug_anchor is None:
             GLib.timeout_add(int(round(slot.unplug_at)), self._unplug_due, slot)
+
+    def _unplug_anchored(self, slot):
+        self.log.write('schedule: unplug anchor of %s reached' % slot.describe())
+        GLib.timeout_add(int(round(slot.unplug_at)), self._unplug_due, slot)
 
     def _plug_due(self, slot):
         if slot.state != 'waiting':
@@ -177,8 +200,8 @@ class Schedule:
         if slot.state == 'present':
             reason = 'unplugged (schedule: at %g ms)' % slot.unplug_at
             self.host.bridge.send({'op': 'unplug', 'dev': slot.dev, 'reason': reason}, lambda reply: None)
-        elif slot.state == 'plugging':
-            slot.unplug_requested = True
+        elif slot.state in ('plugging', 'waiting'):
+            slot.unplug_requested = True  # as soon as it is on the bus
         elif slot.state == 'reenumerating':
             # pulled out between two enumerations: the device that was about to arrive never does
             self.log.write('schedule: %s unplugged while re-enumerating; sim %s never arrives' % (slot.describe(), slot.pending_dev))

@@ -60,8 +60,13 @@ export interface DeviceSpec {
    * `{ gone: <its name> }` for a later one (the board is plugged in again after it left).
    */
   plugAfter?: PlugAnchor | undefined;
-  /** Unplug the device (whatever is on its port for this entry, re-enumerations included) this many ms after the anchor. */
+  /**
+   * Unplug the device (whatever is on its port for this entry, re-enumerations included) this
+   * many ms after `unplugAfter` (default: the plug anchor; then it must be later than plugAtMs).
+   */
   unplugAtMs?: number | undefined;
+  /** What `unplugAtMs` counts from, when not the plug anchor (default unplugAtMs: 0). Before the device arrived: as soon as it does. */
+  unplugAfter?: PlugAnchor | undefined;
   /** Unplug the device when it has seen the `nth` matching request (counted over this entry's re-enumerations too). */
   unplugOn?: UnplugTrigger | undefined;
   /**

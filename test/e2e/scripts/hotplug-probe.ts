@@ -3,7 +3,7 @@
  * lists again on every change, for the hotplug tests. Prints one JSON line
  * per thing it saw, then a summary line:
  *
- *   node dist/test/e2e/scripts/hotplug-probe.js --arrivals 2 --departures 1 [--ready FILE] [--poll-list MS]
+ *   node dist/test/e2e/scripts/hotplug-probe.js --arrivals 2 --departures 1 [--seen N] [--ready FILE] [--mark DIR] [--poll-list MS]
  *
  *   {"type":"initial","devices":[…]}                     what list() showed before anything changed
  *   {"type":"change","epochMs":…}                        watch() called back
@@ -12,17 +12,19 @@
  *   {"type":"summary","changes":N,"resources":{…}}      after stop() and dispose()
  *
  * It stops once it has seen `--arrivals` new devices and `--departures`
- * departures, then stops watching, disposes the backend and returns from main:
+ * departures (and `--seen` distinct devices, those listed at the start included), then stops watching, disposes the backend and returns from main:
  * nothing else keeps it alive, so a watch that held the event loop after
  * dispose() shows up as a run killed at the harness deadline (exit 124).
  * `--ready FILE` is written once the watch is on (the harness's plugAfter
- * { file } anchor); `--poll-list MS` also lists every MS ms without a change
+ * { file } anchor); `--mark DIR` writes DIR/arrived-<n> once the nth arrival is
+ * listed (for unplugAfter { file: 'arrived-1' }); `--poll-list MS` also lists every MS ms without a change
  * (to see whether libusb's list changes at all without uevents).
  * Times are wall-clock milliseconds (performance.timeOrigin + now), the scale
  * the harness's timeline uses.
  */
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { createUsbBackend } from '../../../src/transport/usb/index.js';
 import type { DfuDeviceInfo } from '../../../src/transport/types.js';
 import { resourceSnapshot } from '../../support/resources.js';
@@ -34,6 +36,7 @@ function option(name: string): string | undefined {
 
 const wantArrivals = Number(option('--arrivals') ?? 1);
 const wantDepartures = Number(option('--departures') ?? 0);
+const wantSeen = Number(option('--seen') ?? 0);
 const pollListMs = Number(option('--poll-list') ?? 0);
 const epoch = (): number => performance.timeOrigin + performance.now();
 const print = (o: object): void => {
@@ -50,6 +53,8 @@ function nodeUsbListeners(): { attach: number; detach: number } {
 async function main(): Promise<void> {
   const backend = await createUsbBackend();
   let known = new Map<string, DfuDeviceInfo>();
+  const seen = new Set<string>();
+  const done = (): boolean => arrivals >= wantArrivals && departures >= wantDepartures && seen.size >= wantSeen;
   let arrivals = 0;
   let departures = 0;
   let changes = 0;
@@ -72,9 +77,12 @@ async function main(): Promise<void> {
         const now = new Map((await backend.list()).map((d) => [d.key, d]));
         const at = epoch();
         for (const [key, d] of now) {
+          seen.add(key);
           if (!known.has(key)) {
             arrivals++;
             print({ type: 'arrive', ...brief(d), epochMs: at, changeEpochMs });
+            const mark = option('--mark');
+            if (mark) writeFileSync(join(mark, `arrived-${arrivals}`), `${key}\n`);
           }
         }
         for (const key of known.keys()) {
@@ -84,7 +92,7 @@ async function main(): Promise<void> {
           }
         }
         known = now;
-        if (arrivals >= wantArrivals && departures >= wantDepartures) finish();
+        if (done()) finish();
       } while (again);
       listing = undefined;
     })();
@@ -99,11 +107,12 @@ async function main(): Promise<void> {
   });
   const watching = { watchers: nodeUsbListeners(), resources: resourceSnapshot() };
   known = new Map((await backend.list()).map((d) => [d.key, d]));
+  for (const key of known.keys()) seen.add(key);
   print({ type: 'initial', devices: [...known.values()].map(brief) });
   const ready = option('--ready');
   if (ready) writeFileSync(ready, 'watching\n');
   const poller = pollListMs > 0 ? setInterval(relist, pollListMs) : undefined;
-  if (wantArrivals === 0 && wantDepartures === 0) finish();
+  if (done()) finish();
 
   await finished;
   if (poller) clearInterval(poller);
