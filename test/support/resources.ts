@@ -9,11 +9,13 @@
  *   assert.deepEqual(resourceSnapshot().handles, before.handles);
  *
  * Memory is a measurement to report (t.diagnostic), not to assert exactly: the
- * GC runs when it likes. `settle()` gives it and pending closes a chance first.
+ * GC runs when it likes.
  */
 export interface ResourceSnapshot {
   rssBytes: number;
   heapUsedBytes: number;
+  /** ArrayBuffers and Buffers (outside the heap; freed some time after the GC, on V8's own schedule). */
+  arrayBuffersBytes: number;
   /** Active libuv resources by kind. */
   handles: Record<string, number>;
 }
@@ -22,21 +24,18 @@ export function resourceSnapshot(): ResourceSnapshot {
   const handles: Record<string, number> = {};
   for (const kind of process.getActiveResourcesInfo()) handles[kind] = (handles[kind] ?? 0) + 1;
   const memory = process.memoryUsage();
-  return { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, handles: sortKeys(handles) };
+  return { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, arrayBuffersBytes: memory.arrayBuffers, handles: sortKeys(handles) };
 }
 
 function sortKeys(o: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** Let closed handles go and, when node runs with --expose-gc, collect garbage. */
-export async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
-/** "rss +1.2 MB, heap -0.3 MB" between two snapshots, for a diagnostic line. */
+/** "rss +1.2 MB (60.1 MB), heap -0.3 MB, buffers +0.0 MB" between two snapshots, for a diagnostic line. */
 export function memoryDelta(from: ResourceSnapshot, to: ResourceSnapshot): string {
   const mb = (n: number): string => `${n >= 0 ? '+' : ''}${(n / 1048576).toFixed(1)} MB`;
-  return `rss ${mb(to.rssBytes - from.rssBytes)} (${(to.rssBytes / 1048576).toFixed(1)} MB), heap ${mb(to.heapUsedBytes - from.heapUsedBytes)}`;
+  return (
+    `rss ${mb(to.rssBytes - from.rssBytes)} (${(to.rssBytes / 1048576).toFixed(1)} MB), heap ${mb(to.heapUsedBytes - from.heapUsedBytes)}, ` +
+    `buffers ${mb(to.arrayBuffersBytes - from.arrayBuffersBytes)}`
+  );
 }
