@@ -114,6 +114,19 @@ describe('libusb hotplug: watch() in a running program', { skip }, () => {
     t.diagnostic(`arrival → in list(): median ${median(toListed).toFixed(1)} ms, max ${Math.max(...toListed).toFixed(1)} ms`);
   });
 
+  test("the public entry's usbBackend() (dfu-flash/usb) watches libusb's hotplug events too", async () => {
+    const r = await runWithDevices({
+      profiles: [{ profile: 'dapboot', plugAfter: { file: 'ready' } }],
+      command: [process.execPath, HOTPLUG_PROBE, '--public', '--arrivals', '1', '--ready', '{dir}/ready'],
+    });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const out = lines(r);
+    const arrival = out.find((l) => l.type === 'arrive');
+    assert.equal(arrival?.portPath, '1-1');
+    assert.ok(arrival.changeEpochMs !== undefined, 'found through a watch() callback');
+    assert.deepEqual(out.at(-1)!.after!.watchers, { attach: 0, detach: 0 });
+  });
+
   test('a device that arrives without a uevent (udev events not reaching the process): a running libusb never lists it, even polling; a new process does', async () => {
     const r = await runWithDevices({
       profiles: [{ profile: 'dapboot', plugAfter: { file: 'ready' }, uevents: false }],

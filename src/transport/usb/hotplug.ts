@@ -24,7 +24,10 @@ export interface RawHotplug {
   listen(onEvent: (type: HotplugEventType) => void): () => void;
 }
 
-export function nodeUsbHotplug(usb: UsbBindings): RawHotplug {
+/** The hotplug events of a loaded `usb` package (its ES-module namespace, or its CommonJS exports). */
+export function nodeUsbHotplug(loaded: unknown): RawHotplug {
+  const pkg = loaded as typeof UsbPackage & { default?: typeof UsbPackage };
+  const usb: UsbBindings = pkg.usb ?? pkg.default!.usb;
   let native = false;
   try {
     native = usb._supportedHotplugEvents();
@@ -48,6 +51,5 @@ export function nodeUsbHotplug(usb: UsbBindings): RawHotplug {
 
 /** The `usb` package's hotplug events (the package is already loaded by loadNodeUsb; this shares it). */
 export async function loadNodeUsbHotplug(): Promise<RawHotplug> {
-  const pkg = (await import('usb')) as unknown as typeof UsbPackage & { default?: typeof UsbPackage };
-  return nodeUsbHotplug(pkg.usb ?? pkg.default!.usb);
+  return nodeUsbHotplug(await import('usb'));
 }

@@ -3,7 +3,7 @@
  * lists again on every change, for the hotplug tests. Prints one JSON line
  * per thing it saw, then a summary line:
  *
- *   node dist/test/e2e/scripts/hotplug-probe.js --arrivals 2 --departures 1 [--seen N] [--ready FILE] [--mark DIR] [--poll-list MS]
+ *   node dist/test/e2e/scripts/hotplug-probe.js --arrivals 2 --departures 1 [--seen N] [--ready FILE] [--mark DIR] [--poll-list MS] [--public]
  *
  *   {"type":"initial","devices":[…]}                     what list() showed before anything changed
  *   {"type":"change","epochMs":…}                        watch() called back
@@ -18,7 +18,8 @@
  * `--ready FILE` is written once the watch is on (the harness's plugAfter
  * { file } anchor); `--mark DIR` writes DIR/arrived-<n> once the nth arrival is
  * listed (for unplugAfter { file: 'arrived-1' }); `--poll-list MS` also lists every MS ms without a change
- * (to see whether libusb's list changes at all without uevents).
+ * (to see whether libusb's list changes at all without uevents); `--public` uses
+ * the package's public entry (`dfu-flash/usb`'s usbBackend()) instead of createUsbBackend().
  * Times are wall-clock milliseconds (performance.timeOrigin + now), the scale
  * the harness's timeline uses.
  */
@@ -51,7 +52,7 @@ function nodeUsbListeners(): { attach: number; detach: number } {
 }
 
 async function main(): Promise<void> {
-  const backend = await createUsbBackend();
+  const backend = process.argv.includes('--public') ? (await import('../../../src/transport/usb/public.js')).usbBackend() : await createUsbBackend();
   let known = new Map<string, DfuDeviceInfo>();
   const seen = new Set<string>();
   const done = (): boolean => arrivals >= wantArrivals && departures >= wantDepartures && seen.size >= wantSeen;
