@@ -13,8 +13,9 @@ export { SimDevice, requestName } from './sim-device.js';
 export type { SimDeviceOptions, SimClaimResult } from './sim-device.js';
 export { SimTransport } from './sim-transport.js';
 export { SimBus } from './sim-bus.js';
-export type { SimAttachment, SimBusLogEntry } from './sim-bus.js';
+export type { SimAttachment, SimBusLogEntry, SimBusOptions, SimBusStats } from './sim-bus.js';
 export { SimBackend } from './sim-backend.js';
+export type { SimDeviceFactory, SimPlugOptions } from './sim-backend.js';
 export { SimFaults } from './faults.js';
 export type { SimFaultAction, SimFaultSpec, SimRequestName } from './faults.js';
 export type { SimFlashSnapshot, SimWrite } from './flash.js';
@@ -26,6 +27,8 @@ export interface SimOptions {
   clock?: Clock | undefined;
   /** Multiplies every busy duration: 1 = real timing (default), 0 = instant, 0.01 = fast demo. */
   timeScale?: number | undefined;
+  /** How many arrivals and departures the bus log keeps (createSimBackend; default 1000). */
+  busLogLimit?: number | undefined;
 }
 
 export const SIM_PROFILES: { name: string; description: string }[] = PROFILES.map((p) => ({
@@ -67,18 +70,23 @@ function nthSerial(serial: string | undefined, k: number): string | undefined {
 
 /**
  * One device per entry, on ports 1-1, 1-2, … of bus 1. Repeated profiles get
- * distinct serials. `backend.bus.devices` gives each device for assertions.
+ * distinct serials (the first 256 of a profile), and so do devices plugged in
+ * later with `backend.plug(profile)`. `backend.bus.devices` gives each device
+ * for assertions.
  */
 export function createSimBackend(profiles: string[], options: SimOptions = {}): SimBackend {
   for (const p of profiles) if (findProfile(p) === undefined) throw unknownProfile(p);
   const clock = options.clock ?? systemClock;
-  const bus = new SimBus(clock);
+  const bus = new SimBus(clock, 1, { logLimit: options.busLogLimit });
   const seen = new Map<string, number>();
-  for (const p of profiles) {
-    const k = seen.get(p) ?? 0;
-    seen.set(p, k + 1);
-    const serial = nthSerial(findProfile(p)!.identity.serial, k);
-    bus.plug(createSimDevice(p, { clock, timeScale: options.timeScale, serial }));
-  }
-  return new SimBackend(bus, clock);
+  const factory = (profile: string, serial: string | undefined): SimDevice => {
+    const definition = findProfile(profile);
+    if (definition === undefined) throw unknownProfile(profile);
+    const k = seen.get(profile) ?? 0;
+    seen.set(profile, k + 1);
+    return createSimDevice(profile, { clock, timeScale: options.timeScale, serial: serial ?? nthSerial(definition.identity.serial, k) });
+  };
+  const backend = new SimBackend(bus, clock, factory);
+  for (const p of profiles) backend.plug(p);
+  return backend;
 }

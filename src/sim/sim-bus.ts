@@ -2,8 +2,14 @@
  * A simulated USB bus: devices sit on ports ("1-1", "1-2", …) and get a new
  * device address each time they enumerate, as a host assigns them. The bus
  * follows the devices' own bus events: `disconnect` empties the port,
- * `reenumerate` empties it and plugs the new device in after `afterMs` on the clock.
+ * `reenumerate` empties it and plugs the new device in after `afterMs` on the
+ * clock. Watchers hear every arrival and departure, after the bus shows it.
+ *
+ * Bookkeeping stays bounded however long it runs: per port (not per
+ * enumeration) for ports and re-enumerations in flight, per attached device
+ * for subscriptions, and the log keeps the last `logLimit` entries.
  */
+import { DfuFlashError } from '../shared/errors.js';
 import type { Clock } from '../transport/clock.js';
 import type { SimBusEvent } from './types.js';
 import type { SimDevice } from './sim-device.js';
@@ -29,24 +35,69 @@ export interface SimBusLogEntry {
   reason?: string | undefined;
 }
 
+export interface SimBusOptions {
+  /** How many log entries to keep (the oldest go first; default 1000). */
+  logLimit?: number | undefined;
+}
+
+/** Sizes of the bus's internal maps, for leak tests. */
+export interface SimBusStats {
+  ports: number;
+  attached: number;
+  /** Re-enumerations waiting to arrive. */
+  arriving: number;
+  /** Device subscriptions the bus holds (one per attached device). */
+  subscriptions: number;
+  watchers: number;
+  log: number;
+}
+
+const DEFAULT_LOG_LIMIT = 1000;
+
 export class SimBus {
   private readonly ports = new Map<string, SimAttachment | undefined>();
   private readonly latest = new Map<string, SimDevice>();
   private readonly unsubscribers = new Map<SimDevice, () => void>();
+  /** Port → the device that re-enumerates onto it after its afterMs. */
+  private readonly arriving = new Map<string, SimDevice>();
+  private readonly watchers = new Set<(entry: SimBusLogEntry) => void>();
+  private readonly logLimit: number;
   private nextAddress = 2; // address 1 is the root hub
   private nextPort = 1;
   private disposed = false;
-  /** Arrivals and departures, in order. */
+  /** Arrivals and departures, in order (the last `logLimit`). */
   readonly log: SimBusLogEntry[] = [];
 
   constructor(
     private readonly clock: Clock,
     readonly busNumber = 1,
-  ) {}
+    options: SimBusOptions = {},
+  ) {
+    this.logLimit = Math.max(1, options.logLimit ?? DEFAULT_LOG_LIMIT);
+  }
 
-  /** Plug a device into `port` (default: the next free port). */
+  /**
+   * Plug a device into `port` (default: the next free port). A port holds one
+   * device: plugging into a taken one is a USAGE error. A re-enumeration still
+   * on its way to this port is dropped (that board was pulled out meanwhile).
+   */
   plug(device: SimDevice, port?: string): SimAttachment {
-    const path = port ?? `${this.busNumber}-${this.nextPort++}`;
+    let path = port;
+    if (path === undefined) {
+      do path = `${this.busNumber}-${this.nextPort++}`;
+      while (this.ports.get(path) !== undefined || this.arriving.has(path));
+    }
+    const present = this.port(path);
+    if (present !== undefined) {
+      throw new DfuFlashError('USAGE', `simulated port ${path} already holds ${present.device.profile} (address ${present.deviceAddress})`, {
+        hint: 'unplug it first (backend.unplug(port)), or plug into another port',
+        details: { port: path },
+      });
+    }
+    if (this.unsubscribers.has(device)) {
+      throw new DfuFlashError('USAGE', `simulated ${device.profile} is already on this bus`, { hint: 'create a new device for each board' });
+    }
+    this.arriving.delete(path);
     const deviceAddress = this.nextAddress;
     this.nextAddress = this.nextAddress >= 127 ? 2 : this.nextAddress + 1;
     const a: SimAttachment = {
@@ -58,15 +109,45 @@ export class SimBus {
     };
     this.ports.set(path, a);
     this.latest.set(path, device);
-    this.log.push({ t: this.clock.now(), type: 'attach', port: path, profile: device.profile, deviceAddress });
     const off = device.onBusEvent((e) => this.onEvent(a, e));
     this.unsubscribers.set(device, off);
+    this.record({ t: this.clock.now(), type: 'attach', port: path, profile: device.profile, deviceAddress });
     return a;
   }
 
-  /** Pull the device out of `port`. */
+  /** Pull the device out of `port`; a re-enumeration on its way there never arrives. */
   unplug(port: string, reason = 'unplugged'): void {
+    this.arriving.delete(port);
     this.ports.get(port)?.device.unplug(reason);
+  }
+
+  /**
+   * Call `listener` after every arrival and departure (synchronously, once the
+   * bus shows it). Returns the function that stops; dispose() stops all.
+   */
+  watch(listener: (entry: SimBusLogEntry) => void): () => void {
+    const entry = (e: SimBusLogEntry): void => listener(e);
+    this.watchers.add(entry);
+    return () => {
+      this.watchers.delete(entry);
+    };
+  }
+
+  stats(): SimBusStats {
+    return {
+      ports: this.ports.size,
+      attached: this.attached().length,
+      arriving: this.arriving.size,
+      subscriptions: this.unsubscribers.size,
+      watchers: this.watchers.size,
+      log: this.log.length,
+    };
+  }
+
+  private record(entry: SimBusLogEntry): void {
+    this.log.push(entry);
+    if (this.log.length > this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
+    for (const w of [...this.watchers]) if (this.watchers.has(w)) w(entry);
   }
 
   private detach(a: SimAttachment, reason: string): void {
@@ -74,7 +155,7 @@ export class SimBus {
     this.ports.set(a.port, undefined);
     this.unsubscribers.get(a.device)?.();
     this.unsubscribers.delete(a.device);
-    this.log.push({
+    this.record({
       t: this.clock.now(),
       type: 'detach',
       port: a.port,
@@ -85,11 +166,15 @@ export class SimBus {
   }
 
   private onEvent(a: SimAttachment, e: SimBusEvent): void {
+    const mine = this.ports.get(a.port) === a;
     this.detach(a, e.reason);
-    if (e.type !== 'reenumerate') return;
+    if (e.type !== 'reenumerate' || !mine || this.disposed) return;
     const next = e.device as SimDevice;
+    this.arriving.set(a.port, next);
     void this.clock.sleep(e.afterMs).then(() => {
-      if (this.disposed || this.ports.get(a.port) !== undefined) return;
+      if (this.disposed || this.arriving.get(a.port) !== next) return;
+      this.arriving.delete(a.port);
+      if (this.ports.get(a.port) !== undefined) return;
       this.plug(next, a.port);
     });
   }
@@ -117,10 +202,12 @@ export class SimBus {
     return a !== undefined && a.device.connected && this.ports.get(path) === a ? a : undefined;
   }
 
-  /** Stop following the devices (pending re-enumerations are dropped). */
+  /** Stop following the devices (pending re-enumerations are dropped) and drop every watcher. */
   dispose(): void {
     this.disposed = true;
     for (const off of this.unsubscribers.values()) off();
     this.unsubscribers.clear();
+    this.arriving.clear();
+    this.watchers.clear();
   }
 }

@@ -1,9 +1,11 @@
-/** UsbBackend over libusb: list every DFU device, open one. */
+/** UsbBackend over libusb: list every DFU device, open one, watch for arrivals and departures. */
 import { DfuFlashError, hex16 } from '../../shared/errors.js';
 import type { BackendCapabilities, DfuDeviceInfo, DfuTransport, UsbBackend } from '../types.js';
 
 const LINUX_USBFS_CONTROL_LIMIT = 4096;
 import { describeDevice, type DescribeOptions } from './describe-device.js';
+import type { RawHotplug } from './hotplug.js';
+import { HotplugWatch, type HotplugWatchOptions } from './hotplug-watch.js';
 import { mapLibusbError } from './libusb-errors.js';
 import { formatPortPath } from './port-path.js';
 import type { RawDevice, RawUsbLib } from './raw-device.js';
@@ -21,11 +23,16 @@ export class LibusbBackend implements UsbBackend {
   private readonly inUse = new Map<string, DfuDeviceInfo>();
   /** Devices list() has open right now to read their strings: open() waits for them. */
   private readonly describing = new Map<string, Promise<DfuDeviceInfo | undefined>>();
+  /** watch() subscribers and the one hotplug source they share. */
+  readonly hotplug: HotplugWatch;
 
   constructor(
     private readonly lib: RawUsbLib,
-    private readonly options: DescribeOptions = {},
+    private readonly options: DescribeOptions & HotplugWatchOptions = {},
+    /** The stack's hotplug events (absent: watch() polls the device list). */
+    hotplug?: RawHotplug,
   ) {
+    this.hotplug = new HotplugWatch(hotplug, () => this.lib.devices().map(rawKey), options);
     const platform = options.platform ?? process.platform;
     this.capabilities = {
       // Linux usbfs refuses control transfers over 4096 bytes (dfu-util clamps there too)
@@ -107,8 +114,16 @@ export class LibusbBackend implements UsbBackend {
     return new LibusbTransport(device, raw, { ...this.options, onClosed: () => this.inUse.delete(key) });
   }
 
+  /**
+   * `onChange` runs (asynchronously, once per burst) after devices arrived or left;
+   * list() then shows the change. Returns the function that stops; dispose() stops all.
+   */
+  watch(onChange: () => void): () => void {
+    return this.hotplug.subscribe(onChange);
+  }
+
   dispose(): void {
-    // no hotplug listeners or contexts of our own to release
+    this.hotplug.dispose();
   }
 }
 

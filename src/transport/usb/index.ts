@@ -6,19 +6,26 @@
 import { DfuFlashError } from '../../shared/errors.js';
 import type { UsbBackend } from '../types.js';
 import type { DescribeOptions } from './describe-device.js';
+import type { HotplugWatchOptions } from './hotplug-watch.js';
 
-export type { DescribeOptions as UsbBackendOptions } from './describe-device.js';
+export interface UsbBackendOptions extends DescribeOptions, HotplugWatchOptions {}
 
-export async function createUsbBackend(options: DescribeOptions = {}): Promise<UsbBackend> {
-  const [{ loadNodeUsb }, { LibusbBackend }] = await Promise.all([import('./node-usb-device.js'), import('./backend.js')]);
+export async function createUsbBackend(options: UsbBackendOptions = {}): Promise<UsbBackend> {
+  const [{ loadNodeUsb }, { LibusbBackend }, { loadNodeUsbHotplug }] = await Promise.all([
+    import('./node-usb-device.js'),
+    import('./backend.js'),
+    import('./hotplug.js'),
+  ]);
   let lib;
+  let hotplug;
   try {
     lib = await loadNodeUsb();
+    hotplug = await loadNodeUsbHotplug();
   } catch (e) {
     throw new DfuFlashError('USB_IO', `Could not load libusb through the usb package: ${(e as Error)?.message ?? String(e)}`, {
       hint: 'Reinstall dfu-flash (npm install -g dfu-flash) so the usb package can fetch its prebuilt libusb binding for this platform.',
       cause: e,
     });
   }
-  return new LibusbBackend(lib, options);
+  return new LibusbBackend(lib, options, hotplug);
 }

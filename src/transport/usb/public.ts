@@ -15,6 +15,7 @@ import { LibusbBackend } from './backend.js';
 import type { DescribeOptions } from './describe-device.js';
 import * as usbPackage from 'usb';
 import { wrapNodeUsb } from './node-usb-device.js';
+import { nodeUsbHotplug } from './hotplug.js';
 
 export interface UsbBackendOptions {
   /** Timeout of each string read while listing (default 1000 ms). */
@@ -23,11 +24,11 @@ export interface UsbBackendOptions {
   platform?: 'linux' | 'darwin' | 'win32' | (string & {}) | undefined;
 }
 
-/** Real USB devices through libusb. Call dispose() when done. */
+/** Real USB devices through libusb, with watch() on libusb's hotplug events. Call dispose() when done. */
 export function usbBackend(options: UsbBackendOptions = {}): UsbBackend {
   const lib = wrapNodeUsb(usbPackage);
   const describe: DescribeOptions = {};
   if (options.stringTimeoutMs !== undefined) describe.stringTimeoutMs = options.stringTimeoutMs;
   if (options.platform !== undefined) describe.platform = options.platform as NodeJS.Platform;
-  return new LibusbBackend(lib, describe);
+  return new LibusbBackend(lib, describe, nodeUsbHotplug(usbPackage));
 }

@@ -6,6 +6,7 @@
 import type { SimFaultSpec } from '../../../src/sim/faults.js';
 import type { SimUsbDevice } from '../../../src/sim/types.js';
 import { toHex } from './hex.js';
+import type { UnplugCounter } from './unplug-trigger.js';
 import type { MemoryRange, WireDescriptors, WireDeviceState } from './protocol.js';
 
 export interface InspectableDevice extends SimUsbDevice {
@@ -15,6 +16,8 @@ export interface InspectableDevice extends SimUsbDevice {
   readonly statusName?: string;
   snapshot?(): unknown;
   readFlash?(address: number, length: number): Uint8Array;
+  restore?(snapshot: never): void;
+  unplug?(reason?: string): void;
   readonly eraseLog?: readonly number[];
   readonly writeLog?: readonly MemoryRange[];
   readonly earlyPolls?: number;
@@ -25,6 +28,13 @@ export interface BridgeDevice {
   dev: number;
   device: InspectableDevice;
   replaces?: number | undefined;
+  /** The DeviceSpec entry (index) and physical board it belongs to; re-enumerated devices inherit both. */
+  slot?: number | undefined;
+  board?: string | undefined;
+  carriedFrom?: number | undefined;
+  /** DeviceSpec.unplugOn, shared with the devices this one re-enumerates into. */
+  trigger?: UnplugCounter | undefined;
+  triggered?: boolean | undefined;
 }
 
 export function wireDescriptors(device: SimUsbDevice): WireDescriptors {
@@ -49,6 +59,10 @@ export function deviceState(entry: BridgeDevice, ranges: MemoryRange[]): WireDev
     profile: d.profile,
     serial: d.serial,
     replaces: entry.replaces,
+    slot: entry.slot,
+    board: entry.board,
+    carriedFrom: entry.carriedFrom,
+    triggered: entry.triggered,
     connected: attempt(() => d.connected),
     state: attempt(() => d.stateName),
     status: attempt(() => d.statusName),

@@ -73,6 +73,7 @@ class Bus:
         self.hubs = set()
         self.handlers = []  # keep handlers alive while clients may still use them
         self.devices = []
+        self.occupied = {}  # (bus, port) -> the device on it
 
     def _alloc_devnum(self, bus):
         n = self.next_devnum.get(bus, 2)
@@ -130,8 +131,11 @@ class Bus:
         self.testbed.set_attribute_binary(syspath, 'descriptors', list(blob))
         return syspath, devnode, props, f
 
-    def plug(self, sim_id, bus, port, blob, strings, announce):
-        """A device appears on `bus`-`port` with the given descriptors."""
+    def plug(self, sim_id, bus, port, blob, strings, announce, slot=None, uevents=True):
+        """A device appears on `bus`-`port` with the given descriptors (an 'add' uevent if `announce`)."""
+        present = self.occupied.get((bus, port))
+        if present is not None and not getattr(present, 'removed', False):
+            raise ValueError('port %d-%s is taken by sim %s' % (bus, port, present.sim_id))
         self._ensure_hubs(bus, port)
         devnum = self._alloc_devnum(bus)
         syspath, devnode, props, fields = self._add_sysfs(bus, devnum, port, blob, strings)
@@ -139,22 +143,28 @@ class Bus:
         device.syspath = syspath
         device.devnode = devnode
         device.props = props
+        device.slot = slot
+        device.uevents = uevents
         handler = UsbfsHandler(device)
         self.handlers.append(handler)
         self.testbed.attach_ioctl(devnode, handler)
         self.devices.append(device)
+        self.occupied[(bus, port)] = device
         self.log.write('plug: sim %s on %d-%s as %s' % (sim_id, bus, port, devnode))
         if announce:
             self.uevent('add', device)
+        self.host.record_change('plug', device, announce)
         return device
 
-    def unplug(self, device):
+    def unplug(self, device, reason=None):
         """The device leaves the bus (URBs already failed by device.unplug())."""
         device.unplug()
         if getattr(device, 'removed', False):
             return
         device.removed = True
-        self.uevent('remove', device)
+        if device.uevents:
+            self.uevent('remove', device)
+        self.host.record_change('unplug', device, device.uevents, reason)
         try:
             self.testbed.detach_ioctl(device.devnode)
         except Exception as e:
@@ -164,6 +174,8 @@ class Bus:
             os.unlink(device.node_path)
         except OSError:
             pass
+        if self.occupied.get((device.bus, device.port)) is device:
+            del self.occupied[(device.bus, device.port)]
         self.log.write('unplug: sim %s from %d-%s (%s)' % (device.sim_id, device.bus, device.port, device.devnode))
 
     def uevent(self, action, device):

@@ -13,9 +13,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fromHex } from './hex.js';
-import type { DeviceSpec, MemoryRange, StateDump, WireDeviceState } from './protocol.js';
+import type { BusChange, DeviceSpec, MemoryRange, StateDump, WireDeviceState } from './protocol.js';
 
-export type { DeviceSpec, MemoryRange } from './protocol.js';
+export type { BusChange, DeviceSpec, MemoryRange, PlugAnchor, UnplugTrigger } from './protocol.js';
 
 const here = dirname(fileURLToPath(import.meta.url)); // dist/test/e2e/harness
 /** The repository root (where package.json and bin/ live). */
@@ -55,6 +55,9 @@ export interface DeviceState extends Omit<WireDeviceState, 'ranges'> {
   bus?: number;
   port?: string;
   devnum?: number;
+  /** When it arrived and left, in ms since the command started (see RunResult.timeline). */
+  arrivedAtMs?: number;
+  leftAtMs?: number;
   ranges: (MemoryRange & { data?: Uint8Array; error?: string })[];
 }
 
@@ -62,8 +65,10 @@ export interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
-  /** Every simulated device, in creation order (re-enumerated devices included). */
+  /** Every simulated device, in creation order (re-enumerated and re-plugged devices included). */
   devices: DeviceState[];
+  /** Every plug and unplug on the emulated bus, in the order it happened. */
+  timeline: BusChange[];
   elapsedMs: number;
   timedOut: boolean;
   /** The scratch directory (deleted after the run unless `keep`). */
@@ -165,6 +170,7 @@ export async function runWithDevices(opts: RunOptions): Promise<RunResult> {
     resultFile: paths.result,
     logFile: paths.log,
     pidFile: paths.pid,
+    scratchDir: dir,
     dump: { ranges: opts.dumpRanges ?? [] },
     verbose: opts.verbose ?? false,
   };
@@ -206,6 +212,7 @@ export async function runWithDevices(opts: RunOptions): Promise<RunResult> {
     elapsedMs: number;
     bridgeError: string | null;
     devices: { sim: number; bus: number; port: string; devnum: number }[];
+    timeline?: BusChange[];
   }>(paths.result);
   const dump = readJson<StateDump>(paths.state);
   const keep = opts.keep || process.env.E2E_KEEP === '1';
@@ -217,11 +224,16 @@ export async function runWithDevices(opts: RunOptions): Promise<RunResult> {
     throw new Error(`umockdev harness failure: ${why}\n--- stderr ---\n${stderr}\n--- host log ---\n${log}`);
   }
   const placed = new Map(result.devices.map((d) => [d.sim, d]));
+  const timeline = result.timeline ?? [];
   const states: DeviceState[] = (dump?.devices ?? []).map((d) => {
     const where = placed.get(d.dev);
+    const arrived = timeline.find((c) => c.dev === d.dev && c.type === 'plug');
+    const left = timeline.find((c) => c.dev === d.dev && c.type === 'unplug');
     return {
       ...d,
       ...(where ? { bus: where.bus, port: where.port, devnum: where.devnum } : {}),
+      ...(arrived ? { arrivedAtMs: arrived.atMs } : {}),
+      ...(left ? { leftAtMs: left.atMs } : {}),
       ranges: d.ranges.map((r) => ({ ...r, data: r.data !== undefined ? fromHex(r.data) : undefined })),
     };
   });
@@ -230,6 +242,7 @@ export async function runWithDevices(opts: RunOptions): Promise<RunResult> {
     stdout: Buffer.concat(out).toString('utf8'),
     stderr,
     devices: states,
+    timeline,
     elapsedMs: result.elapsedMs || elapsedMs,
     timedOut: result.timedOut,
     dir,

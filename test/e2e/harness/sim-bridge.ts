@@ -15,7 +15,9 @@ import type { SimBusEvent, SimControlResult, SimUsbDevice } from '../../../src/s
 import type { SetupPacket } from '../../../src/transport/types.js';
 import { deviceState, wireDescriptors, type BridgeDevice, type InspectableDevice } from './device-state.js';
 import { fromHex, toHex } from './hex.js';
-import type { MemoryRange, StateDump } from './protocol.js';
+import type { MemoryRange, StateDump, UnplugTrigger } from './protocol.js';
+import { boardHistory, carriedSerial, carryFlash } from './board-carry.js';
+import { UnplugCounter } from './unplug-trigger.js';
 
 type Factory = (profile: string, options: { clock: typeof systemClock; timeScale: number; serial?: string }) => SimUsbDevice;
 
@@ -45,8 +47,14 @@ function parseSetup(hex: string): SetupPacket {
   return { bmRequestType: b[0]!, bRequest: b[1]!, wValue: b[2]! | (b[3]! << 8), wIndex: b[4]! | (b[5]! << 8), wLength: b[6]! | (b[7]! << 8) };
 }
 
-function register(device: SimUsbDevice, replaces?: number): BridgeDevice {
-  const entry: BridgeDevice = { dev: nextDev++, device: device as InspectableDevice, replaces };
+/** A new device; one that re-enumerated from `from` stays in its DeviceSpec entry, board and trigger. */
+function register(device: SimUsbDevice, from?: BridgeDevice): BridgeDevice {
+  const entry: BridgeDevice = { dev: nextDev++, device: device as InspectableDevice, replaces: from?.dev };
+  if (from) {
+    entry.slot = from.slot;
+    entry.board = from.board;
+    entry.trigger = from.trigger;
+  }
   devices.set(entry.dev, entry);
   device.onBusEvent((event: SimBusEvent) => {
     // A device may leave the bus while finishing a request (e.g. right after answering the GETSTATUS
@@ -61,7 +69,7 @@ function busEvent(entry: BridgeDevice, event: SimBusEvent): void {
     send({ event: 'disconnect', dev: entry.dev, reason: event.reason });
     return;
   }
-  const next = register(event.device, entry.dev);
+  const next = register(event.device, entry);
   send({
     event: 'reenumerate',
     dev: entry.dev,
@@ -71,6 +79,28 @@ function busEvent(entry: BridgeDevice, event: SimBusEvent): void {
     profile: event.device.profile,
     descriptors: wireDescriptors(event.device),
   });
+}
+
+function pullPlug(entry: BridgeDevice, reason: string): void {
+  if (!entry.device.unplug) throw new Error(`device ${entry.dev} (${entry.device.profile}) cannot be unplugged: no unplug()`);
+  entry.device.unplug(reason);
+}
+
+function create(req: Request, factory: Factory): BridgeDevice {
+  const profile = String(req.profile);
+  const board = typeof req.board === 'string' ? req.board : undefined;
+  const history = board === undefined ? [] : boardHistory(devices.values(), board);
+  const serial = typeof req.serial === 'string' ? req.serial : carriedSerial(history, profile);
+  const entry = register(factory(profile, { clock: systemClock, timeScale, ...(serial !== undefined ? { serial } : {}) }));
+  entry.board = board;
+  entry.slot = typeof req.slot === 'number' ? req.slot : undefined;
+  entry.carriedFrom = carryFlash(history, entry);
+  if (req.unplugOn) entry.trigger = new UnplugCounter(req.unplugOn as UnplugTrigger);
+  for (const fault of (req.faults as unknown[] | undefined) ?? []) {
+    if (!entry.device.faults) throw new Error(`profile ${profile} has no fault injection`);
+    entry.device.faults.add(fault as never);
+  }
+  return entry;
 }
 
 function lookup(req: Request): BridgeDevice {
@@ -85,22 +115,37 @@ async function handle(req: Request, factory: Factory, simSource: string): Promis
       send({ id: req.id, ok: true, sim: simSource, timeScale });
       return;
     case 'create': {
-      const options = { clock: systemClock, timeScale, ...(typeof req.serial === 'string' ? { serial: req.serial } : {}) };
-      const entry = register(factory(String(req.profile), options));
-      for (const fault of (req.faults as unknown[] | undefined) ?? []) {
-        if (!entry.device.faults) throw new Error(`profile ${String(req.profile)} has no fault injection`);
-        entry.device.faults.add(fault as never);
-      }
-      send({ id: req.id, dev: entry.dev, profile: entry.device.profile, descriptors: wireDescriptors(entry.device) });
+      const entry = create(req, factory);
+      send({
+        id: req.id,
+        dev: entry.dev,
+        profile: entry.device.profile,
+        serial: entry.device.serial,
+        carriedFrom: entry.carriedFrom,
+        descriptors: wireDescriptors(entry.device),
+      });
       return;
     }
     case 'control': {
-      const { device } = lookup(req);
+      const entry = lookup(req);
       const setup = parseSetup(String(req.setup));
       const out = (setup.bmRequestType & 0x80) === 0 ? fromHex(req.data as string) : undefined;
-      const result: SimControlResult = await device.control(setup, out);
-      if (dropped.delete(req.id)) return; // the host discarded this URB
-      send({ id: req.id, result: result.kind, ...(result.kind === 'ack' && result.data ? { data: toHex(result.data) } : {}) });
+      const pull = entry.trigger?.observe(setup);
+      if (pull !== undefined) entry.triggered = true;
+      if (pull === 'before') pullPlug(entry, entry.trigger!.reason);
+      const result: SimControlResult = await entry.device.control(setup, out);
+      if (!dropped.delete(req.id)) {
+        send({ id: req.id, result: result.kind, ...(result.kind === 'ack' && result.data ? { data: toHex(result.data) } : {}) });
+      } // else the host discarded this URB
+      // the answer is on its way; the device leaves before it can see another request
+      if (pull === 'after') pullPlug(entry, entry.trigger!.reason);
+      return;
+    }
+    case 'unplug': {
+      const entry = lookup(req);
+      const wasConnected = entry.device.connected !== false;
+      pullPlug(entry, typeof req.reason === 'string' ? req.reason : 'unplugged');
+      send({ id: req.id, ok: true, wasConnected });
       return;
     }
     case 'cancel':

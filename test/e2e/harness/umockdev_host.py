@@ -12,9 +12,14 @@ and UMOCKDEV_DIR set, in its own process group, under a deadline; its
 stdout and stderr are this process's (passed through untouched), and its
 exit status becomes ours (124 when the deadline killed it).
 
+Devices may also arrive and leave while the command runs: see emu_schedule.py
+(DeviceSpec in protocol.ts). The result records every plug and unplug (the
+timeline) with the command-relative and wall-clock time it happened.
+
 Config (JSON): bridge (argv), devices [{profile, serial?, port?, bus?,
-faults?}], command (argv), cwd?, env?, timeoutMs, stateFile, resultFile,
-logFile, pidFile?, dump? {ranges?}, verbose?.
+faults?, name?, plugAtMs?, plugAfter?, unplugAtMs?, unplugOn?, uevents?}],
+command (argv), cwd?, env?, timeoutMs, stateFile, resultFile, logFile,
+pidFile?, scratchDir?, dump? {ranges?}, verbose?.
 """
 import argparse
 import json
@@ -37,6 +42,7 @@ from gi.repository import GLib, UMockdev  # noqa: E402
 
 from bridge_client import Bridge, BridgeError  # noqa: E402
 from emu_bus import Bus  # noqa: E402
+from emu_schedule import Schedule, ScheduleError, build_slots  # noqa: E402
 
 TIMEOUT_EXIT = 124
 
@@ -66,6 +72,8 @@ class Host:
         self.bridge = Bridge(cfg['bridge'], self.log, self.on_bridge_event, cwd=cfg.get('cwd'))
         self.bus = Bus(self, self.testbed)
         self.by_sim = {}
+        self.schedule = None
+        self.timeline = []
         self.child = None
         self.child_status = None
         self.timed_out = False
@@ -73,11 +81,28 @@ class Host:
         self.started = None
 
     # ---- devices ---------------------------------------------------------
-    def plug(self, sim_id, descriptors, bus, port, announce):
+    def plug(self, sim_id, descriptors, bus, port, announce, slot=None, uevents=True):
         blob = bytes.fromhex(descriptors['device'] + descriptors['configuration'])
-        device = self.bus.plug(sim_id, bus, port, blob, descriptors.get('strings', {}), announce)
+        device = self.bus.plug(sim_id, bus, port, blob, descriptors.get('strings', {}), announce and uevents,
+                               slot=slot, uevents=uevents)
         self.by_sim[sim_id] = device
         return device
+
+    def record_change(self, kind, device, uevent, reason=None):
+        """The bus changed (Bus.plug / Bus.unplug, main loop, after the uevent went out): one timeline entry."""
+        entry = {'type': kind, 'mono': time.monotonic(), 'epochMs': time.time() * 1000, 'dev': device.sim_id,
+                 'slot': getattr(device, 'slot', None), 'bus': device.bus, 'port': device.port, 'devnum': device.devnum,
+                 'uevent': bool(uevent)}
+        if reason is not None:
+            entry['reason'] = reason
+        self.timeline.append(entry)
+        return entry
+
+    def fail(self, message):
+        """A harness failure (the test gets it as an error, with the log): stop the command."""
+        self.log.write(message)
+        self.bridge_error = self.bridge_error or message
+        self.kill_child(signal.SIGKILL)
 
     def on_bridge_event(self, event):
         """Reader thread: fail URBs at once, do sysfs work on the main loop."""
@@ -97,24 +122,16 @@ class Host:
             self.log.write('event for unknown device: %r' % event)
             return
         self.log.write('bus event %s from sim %s: %s' % (kind, event.get('dev'), event.get('reason')))
-        device.unplug()
-        GLib.idle_add(self._unplug_idle, device)
-        if kind == 'reenumerate':
-            delay = max(0, int(event.get('afterMs', 0)))
-            GLib.timeout_add(delay, self._arrive_idle, event['newDev'], event['descriptors'], device.bus, device.port)
+        device.unplug()  # queued URBs fail at once; sysfs and the schedule on the main loop
+        GLib.idle_add(self._left_idle, device, event)
 
-    def _unplug_idle(self, device):
+    def _left_idle(self, device, event):
         try:
-            self.bus.unplug(device)
+            self.bus.unplug(device, event.get('reason'))
         except Exception as e:
             self.log.exception('unplug', e)
-        return False
-
-    def _arrive_idle(self, sim_id, descriptors, bus, port):
-        try:
-            self.plug(sim_id, descriptors, bus, port, announce=True)
-        except Exception as e:
-            self.log.exception('re-enumerate', e)
+        if self.schedule is not None:
+            self.schedule.left(device, event)
         return False
 
     # ---- the command -----------------------------------------------------
@@ -160,20 +177,23 @@ class Host:
         code = 1
         try:
             self.bridge.call({'op': 'hello'}, timeout=15)
-            for index, spec in enumerate(self.cfg['devices']):
-                reply = self.bridge.call({'op': 'create', 'profile': spec['profile'], 'serial': spec.get('serial'),
-                                          'faults': spec.get('faults'), 'options': spec.get('options')})
-                self.plug(reply['dev'], reply['descriptors'], int(spec.get('bus', 1)), str(spec.get('port', index + 1)),
-                          announce=False)
+            self.schedule = Schedule(self, build_slots(self.cfg['devices']), self.cfg.get('scratchDir'))
+            self.schedule.plug_initial()
             GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGTERM, self._on_signal)
             GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGINT, self._on_signal)
             self.start_child()
+            self.schedule.start()
             self.loop.run()
             status = self.child_status if self.child_status is not None else self.child.wait()
             code = TIMEOUT_EXIT if self.timed_out else (status if status >= 0 else 128 - status)
             self.kill_child(signal.SIGKILL)  # stray grandchildren
             self.dump()
             self.write_result(status, code)
+        except ScheduleError as e:
+            self.log.write('schedule: %s' % e)
+            self.bridge_error = self.bridge_error or 'bad schedule: %s' % e
+            self.write_result(None, 70)
+            code = 70
         except Exception as e:
             self.log.exception('host', e)
             self.bridge_error = self.bridge_error or 'harness failure: %s' % e
@@ -201,6 +221,12 @@ class Host:
             self.bridge_error = self.bridge_error or str(e)
             self.log.write('dump failed: %s' % e)
 
+    def _relative(self, entry):
+        out = dict(entry)
+        mono = out.pop('mono')
+        out['atMs'] = (mono - self.started) * 1000 if self.started else 0
+        return out
+
     def write_result(self, status, code):
         if not self.cfg.get('resultFile'):
             return
@@ -210,8 +236,9 @@ class Host:
             'timedOut': self.timed_out,
             'elapsedMs': (time.monotonic() - self.started) * 1000 if self.started else 0,
             'bridgeError': self.bridge_error,
-            'devices': [{'sim': d.sim_id, 'bus': d.bus, 'port': d.port, 'devnum': d.devnum, 'gone': d.gone}
-                        for d in self.bus.devices],
+            'devices': [{'sim': d.sim_id, 'bus': d.bus, 'port': d.port, 'devnum': d.devnum, 'gone': d.gone,
+                         'slot': getattr(d, 'slot', None)} for d in self.bus.devices],
+            'timeline': [self._relative(entry) for entry in self.timeline],
         }
         with open(self.cfg['resultFile'], 'w') as f:
             json.dump(result, f)
