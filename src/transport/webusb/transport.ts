@@ -111,6 +111,8 @@ export class WebUsbTransport implements DfuTransport {
   /** Close and open again, so the browser drops the transfer that never completed; then restore claims and alt settings. */
   private async reopen(): Promise<void> {
     try {
+      // release first: closing alone was seen to leave the claims behind (Chromium under umockdev), and the new claim then fails
+      for (const n of this.claimed) await settleWithin(this.device.releaseInterface(n), this.closeWaitMs);
       await settleWithin(this.device.close(), this.closeWaitMs);
       if (!this.options.connected()) return;
       await this.call('open', 'open (again, after a transfer timed out)', () => this.device.open());
