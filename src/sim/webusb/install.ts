@@ -13,6 +13,7 @@ import type { SimFaultSpec } from '../faults.js';
 import { createSimDevice } from '../index.js';
 import type { SimDevice } from '../sim-device.js';
 import { FakeUsb, type FakeWebUsbOptions } from './fake-usb.js';
+import { pageClock } from './page-clock.js';
 import type { FakeUsbDevice } from './fake-device.js';
 
 export interface FakeDeviceSpec {
@@ -44,7 +45,8 @@ export interface FakeWebUsbController {
   unplug(index?: number, reason?: string): void;
 }
 
-export function installFakeWebUsb(options: InstallFakeWebUsbOptions): FakeWebUsbController {
+export function installFakeWebUsb(input: InstallFakeWebUsbOptions): FakeWebUsbController {
+  const options = { ...input, clock: input.clock ?? pageClock };
   const usb = new FakeUsb(options);
   const make = (spec: string | FakeDeviceSpec): SimDevice => {
     const s = typeof spec === 'string' ? { profile: spec } : spec;
