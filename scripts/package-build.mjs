@@ -14,6 +14,7 @@ for (const dir of ['dist/src', 'dist/bundle', 'dist/web']) rmSync(new URL(`../${
 const steps = [
   [process.execPath, [fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)), '-p', 'tsconfig.build.json']],
   [process.execPath, [fileURLToPath(new URL('./bundle.mjs', import.meta.url)), '--no-sourcemap']],
+  [process.execPath, [fileURLToPath(new URL('./bundle-web.mjs', import.meta.url)), '--no-sourcemap', '--quiet']],
 ];
 for (const [cmd, args] of steps) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });

@@ -7,6 +7,7 @@
  */
 import { DfuFlashError, hex32 } from '../shared/errors.js';
 import type { MemorySegment } from '../dfu/plan-types.js';
+import { fromBase64, toBase64 } from './base64.js';
 
 export interface SimWrite {
   address: number;
@@ -165,7 +166,7 @@ export class SimFlash {
       for (let off = 0; off < bank.data.length; off += pageSize) {
         const chunk = bank.data.subarray(off, off + pageSize);
         if (chunk.every((b) => b === 0xff)) continue;
-        pages.push({ address: start + off, data: Buffer.from(chunk).toString('base64') });
+        pages.push({ address: start + off, data: toBase64(chunk) });
       }
     }
     return { format: 'dfu-flash-sim-flash', version: 1, profile, pages };
@@ -183,7 +184,12 @@ export class SimFlash {
     if (snapshot.version !== 1 || !Array.isArray(snapshot.pages)) throw bad(`unsupported version ${String(snapshot.version)}`);
     const decoded = snapshot.pages.map((p) => {
       if (typeof p?.address !== 'number' || typeof p.data !== 'string') throw bad('a page entry is malformed');
-      const data = new Uint8Array(Buffer.from(p.data, 'base64'));
+      let data: Uint8Array;
+      try {
+        data = fromBase64(p.data);
+      } catch {
+        throw bad(`page ${hex32(p.address)} is not base64`);
+      }
       if (!this.isMapped(p.address, data.length)) {
         throw bad(`page ${hex32(p.address)} (+${data.length}) lies outside this device's memory`);
       }

@@ -1,0 +1,61 @@
+/**
+ * The host program of a browser test under umockdev: run by the harness
+ * (runWithDevices) with LD_PRELOAD / UMOCKDEV_DIR in its environment, it
+ * launches Chromium (which inherits them), opens the test page, calls the
+ * page's scenarios in order and prints their results as one JSON line.
+ *
+ *   node dist/test/web/support/driver.js --url http://127.0.0.1:PORT/ --calls '[{"name":"list"}]'
+ *
+ * Exit 0 with {"results": [...]} on stdout; exit 2 with {"error": "..."} when
+ * the browser or a page could not be driven.
+ */
+import { launchAndOpen } from './chromium.js';
+
+interface Call {
+  name: string;
+  arg?: unknown;
+}
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? undefined : process.argv[i + 1];
+}
+
+async function main(): Promise<number> {
+  const url = option('url');
+  const calls = JSON.parse(option('calls') ?? '[]') as Call[];
+  const callDeadlineMs = Number(option('call-deadline') ?? 60_000);
+  if (url === undefined) throw new Error('--url is required');
+  const b = await launchAndOpen(url, { underPreload: true, readyGlobal: 'dfuWebTest' });
+  try {
+    const results: unknown[] = [];
+    for (const c of calls) {
+      const run = b.page.evaluate(
+        (n: string, a: unknown) => (globalThis as unknown as { dfuWebTest: Record<string, (x: unknown) => Promise<unknown>> }).dfuWebTest[n]!(a),
+        c.name,
+        c.arg,
+      );
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`scenario ${c.name} did not finish within ${callDeadlineMs} ms`)), callDeadlineMs);
+      });
+      try {
+        results.push(await Promise.race([run, deadline]));
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    process.stdout.write(JSON.stringify({ results, pageErrors: b.errors }) + '\n');
+    return 0;
+  } finally {
+    await b.kill();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stdout.write(JSON.stringify({ error: String((e as Error)?.stack ?? e) }) + '\n');
+    process.exit(2);
+  },
+);
