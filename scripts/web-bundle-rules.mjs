@@ -4,25 +4,17 @@ import { builtinModules } from 'node:module';
 
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
-/**
- * The one Node built-in the browser code reaches, replaced by an empty module:
- * src/formats/crc32.ts uses zlib.crc32 when Node has it and its own table otherwise.
- */
-const SHIMS = { 'node:zlib': /src\/formats\/crc32\.js$/ };
 
 export const browserOnly = {
   name: 'dfu-flash-browser-only',
   setup(build) {
     build.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind === 'entry-point') return undefined;
-      const shim = SHIMS[args.path];
-      if (shim !== undefined && shim.test(args.importer.replaceAll('\\', '/'))) return { path: args.path, namespace: 'dfu-flash-shim' };
       if (BUILTINS.has(args.path) || args.path === 'usb' || args.path.startsWith('usb/')) {
         return { errors: [{ text: `browser bundle must not import "${args.path}" (imported by ${args.importer})` }] };
       }
       return undefined;
     });
-    build.onLoad({ filter: /.*/, namespace: 'dfu-flash-shim' }, () => ({ contents: 'export const crc32 = undefined;', loader: 'js' }));
   },
 };
 

@@ -1,8 +1,9 @@
 /**
  * CRC-32 as zlib computes it (reflected, polynomial 0xEDB88320, initial and
- * final XOR 0xFFFFFFFF), and the DFU suffix dwCRC derived from it.
+ * final XOR 0xFFFFFFFF), and the DFU suffix dwCRC derived from it. Pure
+ * JavaScript, so the parsers run wherever the library does (Node, browsers):
+ * a firmware file of a few MiB takes milliseconds.
  */
-import * as zlib from 'node:zlib';
 
 let table: Uint32Array | undefined;
 
@@ -18,20 +19,12 @@ function crcTable(): Uint32Array {
   return t;
 }
 
-/** Table-driven CRC-32; `previous` continues an earlier result (as zlib.crc32 does). */
-export function crc32Table(bytes: Uint8Array, previous = 0): number {
+/** Standard CRC-32 (`crc32('123456789') === 0xcbf43926`); `previous` continues an earlier result (as zlib.crc32 does). */
+export function crc32(bytes: Uint8Array, previous = 0): number {
   const t = crcTable();
   let c = ~previous >>> 0;
   for (let i = 0; i < bytes.length; i++) c = t[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;
-}
-
-type ZlibCrc = (data: Uint8Array, value?: number) => number;
-const nativeCrc: ZlibCrc | undefined = typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? (zlib as { crc32: ZlibCrc }).crc32 : undefined;
-
-/** Standard CRC-32 (`crc32('123456789') === 0xcbf43926`); zlib's when Node has it. */
-export function crc32(bytes: Uint8Array, previous = 0): number {
-  return nativeCrc === undefined ? crc32Table(bytes, previous) : nativeCrc(bytes, previous) >>> 0;
 }
 
 /**

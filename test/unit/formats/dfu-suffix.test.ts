@@ -1,26 +1,26 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { crc32, crc32Table, dfuCrc } from '../../../src/formats/crc32.js';
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import { crc32, dfuCrc } from '../../../src/formats/crc32.js';
 import { addDfuSuffix, parseDfuSuffix, removeDfuSuffix } from '../../../src/formats/dfu-suffix.js';
 import { ascii, expectError, expectFormatError, fromHex, resign, toHex } from './helpers.js';
 
 describe('crc32 / dfuCrc', () => {
   test('standard check value and the DFU (no final XOR) variant', () => {
     assert.equal(crc32(ascii('123456789')), 0xcbf43926);
-    assert.equal(crc32Table(ascii('123456789')), 0xcbf43926);
     assert.equal(dfuCrc(ascii('123456789')), 0x340bc6d9);
     assert.equal(crc32(new Uint8Array(0)), 0);
     assert.equal(dfuCrc(new Uint8Array(0)), 0xffffffff);
   });
 
-  test('zlib and the table implementation agree, also when continued', () => {
+  test('the same value as zlib, also when continued', (t) => {
+    if (typeof zlibCrc32 !== 'function') return t.skip('this Node has no zlib.crc32');
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 300 }), (a, b) => {
         const whole = new Uint8Array([...a, ...b]);
-        assert.equal(crc32(whole), crc32Table(whole));
+        assert.equal(crc32(whole), zlibCrc32(whole) >>> 0);
         assert.equal(crc32(b, crc32(a)), crc32(whole));
-        assert.equal(crc32Table(b, crc32Table(a)), crc32(whole));
       }),
       { numRuns: 500 },
     );
