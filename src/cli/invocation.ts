@@ -1,6 +1,11 @@
-/** What a command line means once parsed and validated: a typed request plus output and simulation settings. */
-import type { DetachRequest, DeviceSelector, DfuseCommandRequest, DownloadRequest, FlashPlan, LeaveRequest, UploadRequest } from './requests.js';
-import type { ConvertRequest, FileFormatChoice, SuffixAddRequest, SuffixEditRequest } from './file-tools.js';
+/**
+ * What a command line means once parsed and validated: one command's typed
+ * invocation. Each command module defines its own (src/cli/commands); the
+ * union of them all is derived from the registry, so a new command is one
+ * module and one line there.
+ */
+import type { InvocationOf } from './command.js';
+import type { COMMAND_DEFINITIONS } from './registry.js';
 
 export interface OutputOptions {
   /** NDJSON events and a result line on stdout (`list`: one JSON document). */
@@ -19,7 +24,9 @@ export interface SimOptions {
   stateFile?: string;
 }
 
-interface Common {
+/** What every invocation carries. */
+export interface Common {
+  command: string;
   output: OutputOptions;
   /** Present with --simulate. */
   sim?: SimOptions;
@@ -31,100 +38,7 @@ interface Common {
   notices?: string[];
 }
 
-export interface ListInvocation extends Common {
-  command: 'list';
-  /** Display filter: the same selection flags as the other commands. */
-  filter: DeviceSelector;
-  /** dfu-util's `-l` lines (`Found DFU: [0483:df11] ver=...`) instead of the table (dfu-util compatibility mode). */
-  style?: 'dfu-util';
-}
-
-export interface DownloadInvocation extends Common {
-  command: 'download';
-  request: DownloadRequest;
-  /** --all: every matching board, in parallel (downloadAll). */
-  all?: true;
-}
-
-/** `erase --mass --force` / `unprotect --force`, and dfu-util's `-s :mass-erase:force` / `-s :unprotect:force` without a file. */
-export interface DfuseCommandInvocation extends Common {
-  command: 'erase' | 'unprotect';
-  request: DfuseCommandRequest;
-}
-
-/** `leave [--address A]` / `reset`, and dfu-util's `-s [ADDR]:leave` or `-R` without a file. */
-export interface LeaveInvocation extends Common {
-  command: 'leave' | 'reset';
-  request: LeaveRequest;
-}
-
-/** `run plan.json`: a validated plan file. */
-export interface RunInvocation extends Common {
-  command: 'run';
-  /** The plan file (absolute). */
-  planFile: string;
-  plan: FlashPlan;
-}
-
-export interface UploadInvocation extends Common {
-  command: 'upload';
-  request: UploadRequest;
-}
-
-export interface DetachInvocation extends Common {
-  command: 'detach';
-  request: DetachRequest;
-}
-
-export interface InfoInvocation extends Common {
-  command: 'info';
-  file: string;
-  format: FileFormatChoice;
-}
-
-export type SuffixAction = 'add' | 'check' | 'remove';
-
-export type SuffixInvocation = Common & { command: 'suffix' } & (
-    | { action: 'add'; request: SuffixAddRequest }
-    | { action: 'check'; request: { file: string } }
-    | { action: 'remove'; request: SuffixEditRequest }
-  );
-
-export interface ConvertInvocation extends Common {
-  command: 'convert';
-  request: ConvertRequest;
-}
-
-export interface UdevRulesInvocation extends Common {
-  command: 'udev-rules';
-  install: boolean;
-}
-
-export interface DoctorInvocation extends Common {
-  command: 'doctor';
-}
-
-export type Shell = 'bash' | 'zsh' | 'fish';
-
-export interface CompletionInvocation extends Common {
-  command: 'completion';
-  shell: Shell;
-}
-
-/** Commands that talk to a device through a backend that run() creates. */
-export type DeviceInvocation =
-  | ListInvocation
-  | DownloadInvocation
-  | UploadInvocation
-  | DetachInvocation
-  | DfuseCommandInvocation
-  | LeaveInvocation
-  | RunInvocation;
-
-/** Commands that need no device (doctor makes its own backend). */
-export type ToolInvocation = InfoInvocation | SuffixInvocation | ConvertInvocation | UdevRulesInvocation | DoctorInvocation | CompletionInvocation;
-
-export type Invocation = DeviceInvocation | ToolInvocation;
+export type Invocation = InvocationOf<(typeof COMMAND_DEFINITIONS)[number]>;
 
 export type CommandName = Invocation['command'];
 

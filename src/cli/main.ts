@@ -1,23 +1,23 @@
 /**
  * The command-line entry. `run()` parses, validates, creates the backend,
  * runs one command and maps errors to an exit status; it never exits the
- * process, so tests call it in-process. Device commands (list, download,
- * upload, detach, erase, unprotect, leave, reset, run) get a backend and a
- * reporter here; the others (info, suffix, convert, udev-rules, doctor,
- * completion) go to commands/tools.ts. dfu-util command lines become the
- * same commands (parse.ts). `main()` is what bin/dfu-flash calls: the only
+ * process, so tests call it in-process. Every command comes from the
+ * registry (registry.ts): device commands get a backend and a reporter
+ * here, the others run on their own. dfu-util command lines become the same
+ * commands (dfu-util/parse.ts). `main()` is what bin/dfu-flash calls: the only
  * process.exit in dfu-flash, after stdout and stderr are flushed.
  *
  * Start-up stays fast: this module imports nothing heavy. commander, zod,
- * chalk, cli-progress, the use cases and the USB backend are loaded with
+ * chalk, cli-progress, the library and the USB backend are loaded with
  * import() by the step that needs them.
  */
 import { DfuFlashError } from '../shared/errors.js';
 import { systemClock } from '../transport/clock.js';
 import type { UsbBackend } from '../transport/types.js';
+import type { DeviceCommand } from './command.js';
 import type { CommandEnv } from './commands/env.js';
 import { EXIT_OK } from './exit-codes.js';
-import type { DeviceInvocation, Invocation, OutputOptions, ToolInvocation } from './invocation.js';
+import type { Common, OutputOptions } from './invocation.js';
 import type { OpContext } from '../ops/types.js';
 import type { CliDeps, CliIo, OpsApi } from './io.js';
 import type { Reporter, Style } from './reporters/types.js';
@@ -37,54 +37,6 @@ function guessOutput(argv: readonly string[]): OutputOptions {
   return { json: args.includes('--json'), quiet: args.includes('--quiet') || args.includes('-q'), verbose };
 }
 
-type CommandRunner = (env: CommandEnv) => Promise<number | void>;
-
-async function loadCommand(inv: DeviceInvocation): Promise<CommandRunner> {
-  switch (inv.command) {
-    case 'list': {
-      const { runList } = await import('./commands/list.js');
-      return (env) => runList(inv, env);
-    }
-    case 'download': {
-      const { runDownload } = await import('./commands/download.js');
-      return (env) => runDownload(inv, env);
-    }
-    case 'upload': {
-      const { runUpload } = await import('./commands/upload.js');
-      return (env) => runUpload(inv, env);
-    }
-    case 'detach': {
-      const { runDetach } = await import('./commands/detach.js');
-      return (env) => runDetach(inv, env);
-    }
-    case 'erase':
-    case 'unprotect': {
-      const { runDfuseCommand } = await import('./commands/dfuse-command.js');
-      return (env) => runDfuseCommand(inv, env);
-    }
-    case 'leave':
-    case 'reset': {
-      const { runLeave } = await import('./commands/leave.js');
-      return (env) => runLeave(inv, env);
-    }
-    case 'run': {
-      const { runPlanCommand } = await import('./commands/run-plan.js');
-      return (env) => runPlanCommand(inv, env);
-    }
-  }
-}
-
-/** Commands that print one result per board (their own progress per board, no single-operation bars). */
-function perBoard(inv: DeviceInvocation): boolean {
-  return inv.command === 'run' || (inv.command === 'download' && inv.all === true);
-}
-
-const TOOL_COMMANDS: readonly string[] = ['info', 'suffix', 'convert', 'udev-rules', 'doctor', 'completion'] satisfies ToolInvocation['command'][];
-
-function isToolInvocation(inv: Invocation): inv is ToolInvocation {
-  return TOOL_COMMANDS.includes(inv.command);
-}
-
 /** Run one command line (without the node and script paths); resolves with the exit status. */
 export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
@@ -98,30 +50,27 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = {}
   const getStyle = (): Promise<Style> =>
     (style ??= import('./reporters/style.js').then((m) => m.loadStyle(m.colorEnabled(io))));
   try {
-    const { parseInvocation } = await import('./parse.js');
-    const outcome = await parseInvocation(argv, { cwd: io.cwd });
+    const { parseCommand } = await import('./parse.js');
+    const outcome = await parseCommand(argv, { cwd: io.cwd });
     if (outcome.kind === 'text') {
       (outcome.stream === 'stdout' ? io.stdout : io.stderr).write(outcome.text);
       return outcome.exitCode;
     }
-    const inv = outcome.invocation;
+    const { definition: def, invocation: inv } = outcome;
     output = inv.output;
-    if (isToolInvocation(inv)) {
-      const { runTool } = await import('./commands/tools.js');
-      return await runTool(inv, { io, deps, style: getStyle });
-    }
+    if (def.kind === 'tool') return (await def.run(inv, { io, deps, style: getStyle })) ?? EXIT_OK;
 
-    const { preflight } = await import('./preflight.js');
-    await preflight(inv, io.cwd);
+    await def.preflight?.(inv, io.cwd);
     const stateFile = inv.sim?.stateFile;
     const savedState = stateFile === undefined ? undefined : await (await import('./sim-state.js')).readSimState(stateFile);
 
     const clock = deps.clock ?? systemClock;
     const { createReporter } = await import('./reporters/create.js');
-    // `list` prints one JSON document itself; its events (warnings) go to stderr.
-    const reporterOutput = inv.command === 'list' ? { ...output, json: false } : output;
+    // a command that prints its own JSON document (list) has its events on stderr
+    const reporterOutput = def.ownJson ? { ...output, json: false } : output;
     const colours = await getStyle();
-    reporter = await createReporter({ io, output: reporterOutput, clock, style: colours, bars: inv.command !== 'list' && !perBoard(inv) });
+    const progress = def.progress?.(inv) ?? 'bars';
+    reporter = await createReporter({ io, output: reporterOutput, clock, style: colours, bars: progress === 'bars' });
     const ops: OpsApi = deps.ops ?? (await import('../index.js'));
 
     const createBackend = deps.createBackend ?? (await import('./backend.js')).createDefaultBackend;
@@ -133,7 +82,7 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = {}
     if (inv.transferTimeoutMs !== undefined) ctx.transferTimeoutMs = inv.transferTimeoutMs;
     for (const message of inv.notices ?? []) reporter.emit({ type: 'warning', message });
     const platform = deps.system?.platform ?? process.platform;
-    return await runWithBackend(backend, inv, savedState, { ctx, io, reporter, ops, style: colours, platform }, loadCommand);
+    return await runWithBackend(backend, def, inv, savedState, { ctx, io, reporter, ops, style: colours, platform });
   } catch (e) {
     reporter?.close();
     const { reportError } = await import('./render-error.js');
@@ -148,15 +97,9 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = {}
  * back (also after a failure), dispose the backend. Resolves with the exit
  * status the command chose (0 when it returned nothing).
  */
-async function runWithBackend(
-  backend: UsbBackend,
-  inv: DeviceInvocation,
-  savedState: SimStateFile | undefined,
-  env: CommandEnv,
-  command: (inv: DeviceInvocation) => Promise<CommandRunner>,
-): Promise<number> {
+async function runWithBackend(backend: UsbBackend, def: DeviceCommand, given: Common & { command: string }, savedState: SimStateFile | undefined, env: CommandEnv): Promise<number> {
   let status = EXIT_OK;
-  const stateFile = inv.sim?.stateFile;
+  const stateFile = given.sim?.stateFile;
   let failed = false;
   let failure: unknown;
   const fail = (e: unknown): void => {
@@ -175,9 +118,13 @@ async function runWithBackend(
     if (simState !== undefined && devices !== undefined && savedState !== undefined) {
       for (const note of simState.restoreSimState(devices, savedState)) env.reporter.emit({ type: 'warning', message: note });
     }
-    const resolved = inv.deviceIndex === undefined ? inv : (await import('./device-index.js')).withIndexResolved(inv, await env.ops.listDevices({ backend: env.ctx.backend }));
-    const runner = await command(resolved);
-    status = (await runner(env).catch(fail)) ?? EXIT_OK;
+    let inv = given;
+    if (given.deviceIndex !== undefined) {
+      const { deviceAtIndex } = await import('./device-index.js');
+      const { deviceIndex: _, ...rest } = given;
+      inv = def.atPath(rest, deviceAtIndex(await env.ops.listDevices({ backend: env.ctx.backend }), given.deviceIndex).portPath);
+    }
+    status = (await def.run(inv, env).catch(fail)) ?? EXIT_OK;
     if (simState !== undefined && devices !== undefined && stateFile !== undefined) {
       // Read the bus again: a device that re-enumerated is a new object now.
       await simState.saveSimState(stateFile, simState.snapshotDevices(backend) ?? devices).catch(fail);

@@ -7,14 +7,14 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DfuFlashError } from '../shared/errors.js';
-import type { Invocation } from './invocation.js';
+import type { RunInvocation } from './commands/run.js';
 import { displayPath } from './reporters/format.js';
 
 function errnoOf(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
 }
 
-async function checkInput(file: string, cwd: string): Promise<void> {
+export async function checkInput(file: string, cwd: string): Promise<void> {
   const shown = displayPath(file, cwd);
   try {
     const s = await stat(file);
@@ -34,7 +34,7 @@ async function checkInput(file: string, cwd: string): Promise<void> {
   }
 }
 
-async function checkOutput(file: string, force: boolean, cwd: string): Promise<void> {
+export async function checkOutput(file: string, force: boolean, cwd: string): Promise<void> {
   const shown = displayPath(file, cwd);
   const existing = await stat(file).catch(() => undefined);
   if (existing?.isDirectory()) {
@@ -57,7 +57,7 @@ async function checkOutput(file: string, force: boolean, cwd: string): Promise<v
 }
 
 /** A plan's files: those without {port}/{serial} can be checked now; errors name the step's JSON path. */
-async function checkPlanFiles(inv: Extract<Invocation, { command: 'run' }>, cwd: string): Promise<void> {
+export async function checkPlanFiles(inv: RunInvocation, cwd: string): Promise<void> {
   for (const [i, step] of inv.plan.steps.entries()) {
     if ((step.kind !== 'download' && step.kind !== 'upload') || /\{(port|serial)\}/.test(step.file)) continue;
     try {
@@ -70,11 +70,4 @@ async function checkPlanFiles(inv: Extract<Invocation, { command: 'run' }>, cwd:
       throw new DfuFlashError(e.code, `${where}: ${e.message}`, { hint, details: e.details, cause: e });
     }
   }
-}
-
-/** Throws FILE_NOT_FOUND / FILE_EXISTS before anything touches USB. */
-export async function preflight(inv: Invocation, cwd: string): Promise<void> {
-  if (inv.command === 'download') await checkInput(inv.request.file, cwd);
-  else if (inv.command === 'upload') await checkOutput(inv.request.file, inv.request.force, cwd);
-  else if (inv.command === 'run') await checkPlanFiles(inv, cwd);
 }

@@ -37,13 +37,21 @@ function causeChain(e: unknown): string[] {
   return lines;
 }
 
-/** The stderr text for an error. `original` is what was thrown (for -v stack traces). */
+/** Errors in what the user typed or gave: no details, no stack, whatever -v says. */
+const USAGE_CODES = new Set(['USAGE', 'BAD_ADDRESS_SPEC', 'FILE_NOT_FOUND', 'FILE_EXISTS']);
+
+/**
+ * The stderr text for an error. With -v, the facts (details); the stack and
+ * causes of `original` (what was thrown) only for a bug (INTERNAL).
+ */
 export function errorText(error: DfuFlashError, original: unknown, verbose: number, style: Style): string {
   let text = `dfu-flash: ${style.error('error:')} ${oneLine(error.message)}\n`;
   if (error.hint !== undefined && error.hint !== '') text += `  ${style.hint('hint:')} ${oneLine(error.hint)}\n`;
-  if (verbose > 0) {
+  if (verbose > 0 && !USAGE_CODES.has(error.code)) {
     const details = Object.keys(error.details).length > 0 ? [`details: ${toJsonLine(error.details)}`] : [];
-    text += [...details, ...causeChain(original)].map((l) => style.dim(`  ${l}`)).join('\n') + '\n';
+    const stack = error.code === 'INTERNAL' ? causeChain(original) : [];
+    const lines = [...details, ...stack];
+    if (lines.length > 0) text += lines.map((l) => style.dim(`  ${l}`)).join('\n') + '\n';
   }
   return text;
 }

@@ -173,9 +173,9 @@ describe('runDoctor', () => {
       assert.match(checks[checks.length - 1]!.message, /^listing USB devices failed: internal error: libusb_get_device_list failed$/);
     }));
 
-  test('rendered: one line per check, hints under warnings and failures', () => {
+  test('rendered: one line per check, hints under warnings and failures', async () => {
     assert.equal(
-      renderChecks(
+      await renderChecks(
         [
           { name: 'node', status: 'ok', message: 'Node.js 20.11.1', hint: 'not shown' },
           { name: 'udev', status: 'warn', message: 'no udev rules', hint: 'sudo dfu-flash udev-rules --install' },

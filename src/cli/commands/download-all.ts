@@ -10,7 +10,7 @@ import { DfuFlashError, isDfuFlashError } from '../../shared/errors.js';
 import type { Emit } from '../../dfu/events.js';
 import { boardErrorText, boardsExitStatus, comparePorts, errorJsonOf, tallyLine, toDfuFlashError, type BoardResult } from '../board-results.js';
 import { loadFirmware, runDownload } from '../operations.js';
-import type { DownloadInvocation } from '../invocation.js';
+import type { DownloadInvocation } from './download.js';
 import { boardPrefix, createBoardsReporter } from '../reporters/boards.js';
 import { oneLine, summaryLine } from '../reporters/format.js';
 import { toJsonLine } from '../reporters/json.js';
