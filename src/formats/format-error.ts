@@ -30,6 +30,18 @@ export function formatError(format: string, options: ParseOptions, input: Format
   });
 }
 
+/**
+ * A FORMAT error about the file as a whole, with the file as its subject:
+ * "fw.bin is empty" ("the file is empty" when no name is given).
+ */
+export function wholeFileError(format: string, options: ParseOptions, input: { what: string; hint: string; details?: Record<string, unknown> | undefined }): DfuFlashError {
+  const subject = options.fileName !== undefined && options.fileName !== '' ? options.fileName : 'the file';
+  return new DfuFlashError('FORMAT', `${subject} ${input.what}`, {
+    hint: input.hint,
+    details: { format, ...(options.fileName === undefined ? {} : { fileName: options.fileName }), ...input.details },
+  });
+}
+
 /** Two hex digits, upper case: 0x3f → '3F'. */
 export function hex8(n: number): string {
   return n.toString(16).toUpperCase().padStart(2, '0');

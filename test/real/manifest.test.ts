@@ -172,11 +172,22 @@ function generatedExpect(size: number, description: string, crcColumn: string): 
   return { format: 'dfuse', segments, suffix, targets, imageSize: Number(m[6]) };
 }
 
+/**
+ * dfu-util's tools accept an empty payload and an empty element; dfu-flash
+ * refuses a file with nothing to flash, the empty file with its own message.
+ */
+function refusedWhenEmpty(path: string, fileSize: number, e: Expect): Expect {
+  if ('reject' in e || e.segments.some(([, length]) => length > 0)) return e;
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const formatName = e.format === 'dfuse' ? 'DfuSe' : 'raw binary';
+  return { reject: fileSize === 0 ? `${name} is empty` : `${name} contains no data to flash (format ${formatName}: `, hint: /^check that the build produced the firmware$/ };
+}
+
 function generatedRows(): Map<string, Expect> {
   const rows = new Map<string, Expect>();
   for (const line of readRealText('MANIFEST.md').split('\n')) {
     const m = /^\| `(generated\/[^`]+)` \| (\d+) \| `[0-9a-f]{16}` \| ([^|]*) \| ([^|]*) \|$/.exec(line);
-    if (m) rows.set(m[1]!, generatedExpect(Number(m[2]), m[3]!.trim(), m[4]!.trim()));
+    if (m) rows.set(m[1]!, refusedWhenEmpty(m[1]!, Number(m[2]), generatedExpect(Number(m[2]), m[3]!.trim(), m[4]!.trim())));
   }
   return rows;
 }
