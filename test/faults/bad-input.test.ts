@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { run } from '../../src/cli/main.js';
+import { appendDfuSuffix } from '../../src/formats/dfu-suffix.js';
 import { createSimBackend } from '../../src/sim/index.js';
 import { FakeClock } from '../../src/transport/clock.js';
 import type { ErrorCode } from '../../src/shared/errors.js';
@@ -121,6 +122,33 @@ const PLACEMENT: Row[] = [
   { name: 'a .dfu target for an alt the device lacks', args: ['download', 'a.dfu'], files: { 'a.dfu': patch(base, DFUSE.targetAlt, [7]) }, code: 'NO_DEVICE', exit: 69, message: /alt setting 7/, hint: /this device/ },
 ];
 
+/**
+ * A file with nothing to flash gets one answer from every command that reads
+ * it as firmware (exit 65 and the same message), and dfu-flash never writes
+ * one: `suffix add` refuses an empty file, `suffix remove` a file that is only
+ * a suffix.
+ */
+const NO_DATA_HINT = /^check that the build produced the firmware/;
+const NOTHING_FILES: { file: string; contents: Uint8Array | string; message: RegExp; address?: boolean }[] = [
+  { file: 'fw.bin', contents: new Uint8Array(0), message: /(^|\/)fw\.bin is empty$/, address: true },
+  { file: 'fw.hex', contents: '', message: /(^|\/)fw\.hex is empty$/ },
+  { file: 'fw.hex', contents: text([ihex(4, 0, [0x08, 0x00]), ihex(1, 0, [])]), message: /(^|\/)fw\.hex contains no data to flash \(format Intel HEX: no record carries data bytes\)$/ },
+  { file: 'fw.srec', contents: text([srec(0, 0, 2, []), srec(9, 0, 2, [])]), message: /(^|\/)fw\.srec contains no data to flash \(format Motorola S-record: no record carries data bytes\)$/ },
+  { file: 'fw.dfu', contents: dfuse(0x08000000, new Uint8Array(0)), message: /(^|\/)fw\.dfu contains no data to flash \(format DfuSe: its one element is empty\)$/ },
+  { file: 'fw.dfu', contents: appendDfuSuffix(new Uint8Array(0), { idVendor: 0x0483, idProduct: 0xdf11, bcdDevice: 0, bcdDFU: 0x0100 }), message: /(^|\/)fw\.dfu contains no data to flash \(format raw binary: the file is only a DFU suffix\)$/ },
+];
+const NOTHING_TO_FLASH: Row[] = [
+  ...NOTHING_FILES.flatMap((f, i): Row[] =>
+    [
+      { verb: 'download', args: f.address === true ? dl(f.file, '-s', '0x08000000') : dl(f.file) },
+      { verb: 'info', args: ['info', f.file] },
+      { verb: 'convert', args: ['convert', f.file, '-o', 'out.srec'] },
+    ].map(({ verb, args }) => ({ name: `nothing to flash ${i}: ${verb} ${f.file}`, args, files: { [f.file]: f.contents }, code: 'FORMAT', exit: 65, message: f.message, hint: NO_DATA_HINT })),
+  ),
+  { name: 'nothing to flash: suffix add to an empty file', args: ['suffix', 'add', 'fw.bin'], files: { 'fw.bin': new Uint8Array(0) }, code: 'FORMAT', exit: 65, message: /(^|\/)fw\.bin is empty: there is no firmware to add a DFU suffix to$/, hint: NO_DATA_HINT },
+  { name: 'nothing to flash: suffix remove from a file that is only a suffix', args: ['suffix', 'remove', 'fw.dfu'], files: { 'fw.dfu': NOTHING_FILES[5]!.contents }, code: 'FORMAT', exit: 65, message: /(^|\/)fw\.dfu is only a DFU suffix \(16 bytes, no firmware before it\): removing it would leave an empty file$/, hint: /check that the build produced the firmware$/ },
+];
+
 const BAD_S = [
   '', ':', '0x0800000g', '0x08000000::leave', 'leave', '010', '-1', '+0x08000000', '0x08000000:mass-erase', ':unprotect', '0x08000000:0',
   '0x08000000:leave:leave', '0x08000000:LEAVE', '0x08000000:l', '0x100000000', '0x08000000:4:8', ':8', '0xffffffff:2', '0x08000000:leave:', 'zero', '0x', '8e6',
@@ -162,7 +190,7 @@ const UPLOADS: Row[] = [
   { name: 'upload: -s on a DFU 1.1 device', profile: 'dapboot', args: ['upload', '-s', '0x08002000:16', 'dump.bin'], code: 'USAGE', exit: 64, message: /a DfuSe address was given, but this device speaks plain DFU 1\.1/, hint: /-Z/ },
 ];
 
-const ROWS: Row[] = [...INTEL_HEX, ...S_RECORDS, ...ELF, ...DFU_FILES, ...SUFFIX, ...PLACEMENT, ...S_SPECS, ...SELECTION, ...UPLOADS];
+const ROWS: Row[] = [...INTEL_HEX, ...S_RECORDS, ...ELF, ...DFU_FILES, ...SUFFIX, ...PLACEMENT, ...NOTHING_TO_FLASH, ...S_SPECS, ...SELECTION, ...UPLOADS];
 
 async function runRow(row: Row) {
   const dir = tempDir();
