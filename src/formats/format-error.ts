@@ -42,7 +42,9 @@ export function wholeFileError(format: string, options: ParseOptions, input: { w
   });
 }
 
-/** Two hex digits, upper case: 0x3f → '3F'. */
+const HEX8 = Array.from({ length: 256 }, (_, n) => n.toString(16).toUpperCase().padStart(2, '0'));
+
+/** Two hex digits, upper case: 0x3f → '3F' (the writers call this once per byte). */
 export function hex8(n: number): string {
-  return n.toString(16).toUpperCase().padStart(2, '0');
+  return HEX8[n] ?? n.toString(16).toUpperCase().padStart(2, '0');
 }
