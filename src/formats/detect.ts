@@ -154,7 +154,7 @@ function parseAny(bytes: Uint8Array, choice: FormatChoice, parseOptions: ParseOp
     }
     if (format === 'bin' && ext === 'dfu' && split === undefined) {
       throw formatError('bin', parseOptions, {
-        what: "named .dfu but it has neither a DfuSe prefix nor a DFU suffix ('UFD' signature)",
+        what: "the file is named .dfu but has neither a DfuSe prefix nor a DFU suffix ('UFD' signature)",
         hint: 'this is not a DFU file (it may be encrypted or meant for another tool); pass --format bin to flash its bytes as they are',
       });
     }

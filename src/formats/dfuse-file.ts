@@ -82,7 +82,7 @@ export function inspectDfuseFile(bytes: Uint8Array, options: ParseOptions = {}):
     });
   }
   const targetCount = bytes[10]!;
-  if (targetCount === 0) throw fail('offset 10 (bTargets)', 'bTargets is 0: the file holds no image', 'the file is empty; rebuild it with at least one target');
+  if (targetCount === 0) throw fail('offset 10 (bTargets)', 'bTargets is 0: the file holds no target', 'rebuild the file with at least one target');
 
   const targets: DfuseFileInfo['targets'] = [];
   let off = DFUSE_PREFIX_SIZE;

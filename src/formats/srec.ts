@@ -60,7 +60,7 @@ export function parseSrec(bytes: Uint8Array, options: ParseOptions = {}): Firmwa
         typeChar === '4' ? 'record type S4 is reserved, expected S0-S3 or S5-S9' : `unknown record type ${JSON.stringify('S' + typeChar)}, expected S0-S3 or S5-S9`,
       );
     }
-    const rec = recordBytes(line, 2, FORMAT, LABEL, options);
+    const rec = recordBytes(line, 2, FORMAT, options);
     if (rec.length === 0) throw fail(line, 'record has no byte count');
     const count = rec[0]!;
     if (rec.length !== count + 1) {

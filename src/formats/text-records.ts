@@ -75,14 +75,14 @@ function hexDigit(c: number): number {
  * The bytes spelled by `text` from character `from` on (two hex digits each).
  * A non-hex character or an odd digit count is a FORMAT error naming the line.
  */
-export function recordBytes(line: TextLine, from: number, format: string, label: string, options: ParseOptions): Uint8Array {
+export function recordBytes(line: TextLine, from: number, format: string, options: ParseOptions): Uint8Array {
   const { text } = line;
   const count = text.length - from;
   for (let i = from; i < text.length; i++) {
     if (hexDigit(text.charCodeAt(i)) < 0) {
       throw formatError(format, options, {
         where: `line ${line.number}, column ${i + 1}`,
-        what: `${JSON.stringify(text[i])} is not a hex digit (${label} records are hex digits after the start code)`,
+        what: `${JSON.stringify(text[i])} is not a hex digit (after its start code, a record holds only hex digits)`,
         hint: 'the file is damaged or was edited by hand; re-export it from the build',
         details: { line: line.number },
       });

@@ -115,7 +115,7 @@ describe('parseFirmware', () => {
   });
 
   test('a .dfu file with neither DfuSe prefix nor suffix is refused; --format bin takes it', () => {
-    const e = expectFormatError(() => parseFirmware(raw, { fileName: 'fw.dfu' }), "fw.dfu: named .dfu but it has neither a DfuSe prefix nor a DFU suffix ('UFD' signature)");
+    const e = expectFormatError(() => parseFirmware(raw, { fileName: 'fw.dfu' }), "fw.dfu: the file is named .dfu but has neither a DfuSe prefix nor a DFU suffix ('UFD' signature)");
     assert.match(e.hint ?? '', /--format bin/);
     assert.equal(parseFirmware(raw, { fileName: 'fw.dfu', format: 'bin' }).segments[0]?.data.length, 100);
     assert.equal(parseFirmware(addDfuSuffix(raw), { fileName: 'fw.dfu' }).suffix?.length, 16);

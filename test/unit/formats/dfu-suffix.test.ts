@@ -5,6 +5,7 @@ import { crc32 as zlibCrc32 } from 'node:zlib';
 import { crc32, dfuCrc } from '../../../src/formats/crc32.js';
 import { addDfuSuffix, parseDfuSuffix, removeDfuSuffix } from '../../../src/formats/dfu-suffix.js';
 import { ascii, expectError, expectFormatError, fromHex, resign, toHex } from './helpers.js';
+import { assertMessageStyle } from './message-style.js';
 
 describe('crc32 / dfuCrc', () => {
   test('standard check value and the DFU (no final XOR) variant', () => {
@@ -123,6 +124,7 @@ describe('parseDfuSuffix', () => {
     test(`FORMAT error: ${c.name}`, () => {
       const e = expectFormatError(() => parseDfuSuffix(c.bytes, { fileName: 'fw.dfu' }), /^fw\.dfu: DFU suffix \(last 16 bytes, offset 16\): /, ...c.patterns);
       assert.ok(e.hint !== undefined && e.hint.length > 0);
+      assertMessageStyle(e, 'fw.dfu');
     });
   }
 

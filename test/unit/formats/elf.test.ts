@@ -4,6 +4,7 @@ import { parseElf } from '../../../src/formats/elf.js';
 import { parseIntelHex } from '../../../src/formats/ihex.js';
 import { buildElf32 } from './elf-builder.js';
 import { expectFormatError, fixture, fromHex, plainSegments } from './helpers.js';
+import { assertMessageStyle } from './message-style.js';
 
 const d = (hex: string) => fromHex(hex);
 
@@ -112,6 +113,7 @@ describe('parseElf', () => {
       assert.ok(e.message.startsWith('fw.elf: '));
       assert.ok(e.hint !== undefined && e.hint !== '');
       assert.equal(e.details.format, 'elf');
+      assertMessageStyle(e, 'fw.elf');
     });
   }
 
