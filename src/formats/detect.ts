@@ -124,12 +124,12 @@ export function parseFirmware(bytes: Uint8Array, options: ParseFirmwareOptions =
   const choice = options.format ?? 'auto';
   const parseOptions: ParseOptions = { fileName: options.fileName };
   if (bytes.length === 0) {
-    throw wholeFileError(choice === 'auto' ? detectFormat(bytes, options.fileName) : choice, parseOptions, { what: 'is empty', hint: NO_DATA_HINT });
+    throw wholeFileError(choice === 'auto' ? detectFormat(bytes, options.fileName) : choice, parseOptions, { what: 'is empty', hint: NO_DATA_HINT, details: { reason: 'empty-file' } });
   }
   const image = parseAny(bytes, choice, parseOptions);
   if (imageSize(image) === 0) {
     const name = FORMAT_NAMES[image.format as FirmwareFormat] ?? image.format;
-    throw wholeFileError(image.format, parseOptions, { what: `contains no data to flash (format ${name}: ${emptyImageReason(image)})`, hint: NO_DATA_HINT });
+    throw wholeFileError(image.format, parseOptions, { what: `contains no data to flash (format ${name}: ${emptyImageReason(image)})`, hint: NO_DATA_HINT, details: { reason: 'empty-image' } });
   }
   return image;
 }

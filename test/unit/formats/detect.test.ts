@@ -135,6 +135,7 @@ describe('parseFirmware: nothing to flash is refused, whatever the format', () =
       const e = expectFormatError(() => parseFirmware(new Uint8Array(0), { fileName: 'build/fw.bin', format }), /^build\/fw\.bin is empty$/);
       assert.equal(e.hint, HINT);
       assert.equal(e.details.format, format === undefined || format === 'auto' ? 'bin' : format);
+      assert.equal(e.details.reason, 'empty-file');
     }
     assert.equal(expectFormatError(() => parseFirmware(new Uint8Array(0), { fileName: 'fw.hex' })).details.format, 'ihex');
     expectFormatError(() => parseFirmware(new Uint8Array(0)), /^the file is empty$/);
@@ -177,6 +178,7 @@ describe('parseFirmware: nothing to flash is refused, whatever the format', () =
       assert.equal(e.message, c.message);
       assert.equal(e.hint, HINT);
       assert.equal(e.details.fileName, c.fileName);
+      assert.equal(e.details.reason, 'empty-image', 'as the download planner names an image without data');
     });
   }
 
