@@ -196,7 +196,7 @@ export function addSuffixToFile(req: SuffixAddRequest): Promise<SuffixEditResult
         details: { format: 'dfu-suffix', fileName: name },
       });
     }
-    const data = addDfuSuffix(bytes, req.fields);
+    const data = addDfuSuffix(bytes, req.fields, { fileName: name });
     const split = parseDfuSuffix(data);
     if (split === undefined) throw new DfuFlashError('INTERNAL', 'the suffix just added does not parse');
     return { data, suffix: { ...split.suffix, crcOk: true } };
@@ -257,6 +257,12 @@ function selectSource(image: FirmwareImage, o: ConvertOptions, name: string): { 
       throw usage(`${name} has ${targets.length} targets (alt ${alts}); a ${o.to} file holds one memory image`, `choose the target with --alt, e.g. --alt ${image.targets[0]!.alternateSetting}`);
     }
     const segments = targets.length === 1 ? targets[0]!.segments : image.segments;
+    if (segments.length === 0) {
+      throw new DfuFlashError('FORMAT', `${name} contains no data to convert for alt ${o.alt} (its elements for that target are empty)`, {
+        hint: `choose a target with data with --alt (its targets are for alt ${alts}), or drop --alt`,
+        details: { format: 'dfuse', fileName: name },
+      });
+    }
     return { image: { ...image, segments }, targets };
   }
   if (!image.addressed) {

@@ -2,11 +2,11 @@
  * Which format a file is in, decided by its content (the extension is only a
  * hint), and the one entry point that turns file bytes into a FirmwareImage.
  */
-import type { FirmwareImage } from './image.js';
+import { imageSize, type FirmwareImage } from './image.js';
 import { parseDfuSuffix } from './dfu-suffix.js';
 import { hasDfusePrefix, parseDfuseFile } from './dfuse-file.js';
 import { parseElf } from './elf.js';
-import { formatError, type ParseOptions } from './format-error.js';
+import { formatError, wholeFileError, type ParseOptions } from './format-error.js';
 import { parseIntelHex } from './ihex.js';
 import { rawImage } from './raw.js';
 import { parseSrec } from './srec.js';
@@ -90,26 +90,61 @@ export interface ParseFirmwareOptions extends ParseOptions {
   format?: FormatChoice | undefined;
 }
 
+const NO_DATA_HINT = 'check that the build produced the firmware';
+
+/** Why a parsed image holds nothing to flash, in the words of its format. */
+function emptyImageReason(image: FirmwareImage): string {
+  switch (image.format) {
+    case 'bin':
+      return 'the file is only a DFU suffix';
+    case 'dfuse': {
+      const targets = image.targets ?? [];
+      const elements = targets.reduce((n, t) => n + (t.elements?.length ?? 0), 0);
+      if (elements === 0) return targets.length === 1 ? 'its target has no elements' : `none of its ${targets.length} targets has an element`;
+      return elements === 1 ? 'its one element is empty' : `all ${elements} of its elements are empty`;
+    }
+    case 'ihex':
+    case 'srec':
+      return 'no record carries data bytes';
+    default:
+      return 'no data';
+  }
+}
+
 /**
  * Parse a firmware file of any supported format. A DFU suffix on a raw,
  * HEX, S-record or ELF file is checked, kept as `suffix` and stripped from the
  * payload. With format 'auto', a text file of HEX or S-records named '.bin'
  * is refused (it would otherwise be flashed as ASCII), and a '.dfu' file with
- * neither a DfuSe prefix nor a DFU suffix is refused too.
+ * neither a DfuSe prefix nor a DFU suffix is refused too. An empty file, and
+ * a file that parses into an image without a single byte to flash, are
+ * refused whatever their format: every caller gets the same answer.
  */
 export function parseFirmware(bytes: Uint8Array, options: ParseFirmwareOptions = {}): FirmwareImage {
   const choice = options.format ?? 'auto';
   const parseOptions: ParseOptions = { fileName: options.fileName };
+  if (bytes.length === 0) {
+    throw wholeFileError(choice === 'auto' ? detectFormat(bytes, options.fileName) : choice, parseOptions, { what: 'is empty', hint: NO_DATA_HINT, details: { reason: 'empty-file' } });
+  }
+  const image = parseAny(bytes, choice, parseOptions);
+  if (imageSize(image) === 0) {
+    const name = FORMAT_NAMES[image.format as FirmwareFormat] ?? image.format;
+    throw wholeFileError(image.format, parseOptions, { what: `contains no data to flash (format ${name}: ${emptyImageReason(image)})`, hint: NO_DATA_HINT, details: { reason: 'empty-image' } });
+  }
+  return image;
+}
+
+function parseAny(bytes: Uint8Array, choice: FormatChoice, parseOptions: ParseOptions): FirmwareImage {
   if (choice === 'dfuse' || (choice === 'auto' && hasDfusePrefix(bytes))) return parseDfuseFile(bytes, parseOptions);
 
   // Any other file may carry a DFU suffix: check it, keep it, and look at the payload only.
   const split = parseDfuSuffix(bytes, parseOptions);
   const payload = split?.payload ?? bytes;
   const suffix = split?.suffix;
-  const ext = extensionOf(options.fileName);
+  const ext = extensionOf(parseOptions.fileName);
   let format: FirmwareFormat;
   if (choice === 'auto') {
-    format = detectFormat(payload, options.fileName);
+    format = detectFormat(payload, parseOptions.fileName);
     if ((format === 'ihex' || format === 'srec') && ext === 'bin') {
       throw formatError(format, parseOptions, {
         what: `the file is named .bin but holds ${FORMAT_NAMES[format]} text`,
@@ -119,7 +154,7 @@ export function parseFirmware(bytes: Uint8Array, options: ParseFirmwareOptions =
     }
     if (format === 'bin' && ext === 'dfu' && split === undefined) {
       throw formatError('bin', parseOptions, {
-        what: "named .dfu but it has neither a DfuSe prefix nor a DFU suffix ('UFD' signature)",
+        what: "the file is named .dfu but has neither a DfuSe prefix nor a DFU suffix ('UFD' signature)",
         hint: 'this is not a DFU file (it may be encrypted or meant for another tool); pass --format bin to flash its bytes as they are',
       });
     }

@@ -10,7 +10,7 @@
 import { DfuFlashError, hex16, hex32 } from '../shared/errors.js';
 import type { DfuSuffixInfo } from './image.js';
 import { dfuCrc } from './crc32.js';
-import { formatError, type ParseOptions } from './format-error.js';
+import { formatError, wholeFileError, type ParseOptions } from './format-error.js';
 
 export { crc32, dfuCrc } from './crc32.js';
 
@@ -95,13 +95,18 @@ function field(name: string, value: number | undefined, fallback: number): numbe
 /**
  * Append a standard 16-byte suffix, as `dfu-suffix -a` does: fields not given
  * are 0xFFFF ("any"), bcdDFU defaults to 0x0100. A payload that already ends
- * in a valid suffix is refused (dfu-suffix refuses too).
+ * in a valid suffix is refused (dfu-suffix refuses too). An empty payload is
+ * refused (dfu-suffix accepts it): the result would hold nothing to flash, and
+ * parseFirmware refuses such a file.
  */
-export function addDfuSuffix(payload: Uint8Array, fields: DfuSuffixFields = {}): Uint8Array {
+export function addDfuSuffix(payload: Uint8Array, fields: DfuSuffixFields = {}, options: ParseOptions = {}): Uint8Array {
   const bcdDevice = field('bcdDevice', fields.bcdDevice, 0xffff);
   const idProduct = field('idProduct', fields.idProduct, 0xffff);
   const idVendor = field('idVendor', fields.idVendor, 0xffff);
   const bcdDFU = field('bcdDFU', fields.bcdDFU, 0x0100);
+  if (payload.length === 0) {
+    throw wholeFileError('dfu-suffix', options, { what: 'is empty: there is no firmware to add a DFU suffix to', hint: 'check that the build produced the firmware' });
+  }
   const existing = parseDfuSuffix(payload);
   if (existing !== undefined) {
     const s = existing.suffix;
@@ -133,7 +138,11 @@ export function appendDfuSuffix(payload: Uint8Array, fields: { bcdDevice: number
   return out;
 }
 
-/** The payload without its suffix; a file without one is a FORMAT error (as `dfu-suffix -D` reports). */
+/**
+ * The payload without its suffix; a file without one is a FORMAT error (as
+ * `dfu-suffix -D` reports), and so is a file that is nothing but a suffix
+ * (removing it would leave an empty file).
+ */
 export function removeDfuSuffix(bytes: Uint8Array, options: ParseOptions = {}): Uint8Array {
   const split = parseDfuSuffix(bytes, options);
   if (split === undefined) {
@@ -141,6 +150,12 @@ export function removeDfuSuffix(bytes: Uint8Array, options: ParseOptions = {}): 
       where: bytes.length < DFU_SUFFIX_LENGTH ? undefined : `last ${DFU_SUFFIX_LENGTH} bytes`,
       what: bytes.length < DFU_SUFFIX_LENGTH ? `${bytes.length} bytes is too short for a DFU suffix (16 bytes)` : "no DFU suffix: the 'UFD' signature is missing",
       hint: 'there is nothing to remove; the file is already a plain payload',
+    });
+  }
+  if (split.payload.length === 0) {
+    throw wholeFileError('dfu-suffix', options, {
+      what: `is only a DFU suffix (${bytes.length} bytes, no firmware before it): removing it would leave an empty file`,
+      hint: 'there is no firmware in this file; check that the build produced the firmware',
     });
   }
   return split.payload;

@@ -15,6 +15,7 @@
 import type { DfuseTarget, DfuSuffixInfo, FirmwareImage, ImageSegment } from './image.js';
 import { parseDfuSuffix } from './dfu-suffix.js';
 import { formatError, type ParseOptions } from './format-error.js';
+import { latin1 } from './latin1.js';
 import { buildSegments, type Piece } from './segments.js';
 
 export { buildDfuseFile, type DfuseBuildOptions, type DfuseTargetInput } from './dfuse-build.js';
@@ -38,10 +39,8 @@ export interface DfuseFileInfo {
   targets: (DfuseTarget & { elements: ImageSegment[]; targetNamed: number; targetSize: number })[];
 }
 
-const latin1 = new TextDecoder('latin1');
-
 function ascii(bytes: Uint8Array, at: number, length: number): string {
-  return latin1.decode(bytes.subarray(at, at + length));
+  return latin1(bytes.subarray(at, at + length));
 }
 
 /** True when the bytes start with the 'DfuSe' signature. */
@@ -83,7 +82,7 @@ export function inspectDfuseFile(bytes: Uint8Array, options: ParseOptions = {}):
     });
   }
   const targetCount = bytes[10]!;
-  if (targetCount === 0) throw fail('offset 10 (bTargets)', 'bTargets is 0: the file holds no image', 'the file is empty; rebuild it with at least one target');
+  if (targetCount === 0) throw fail('offset 10 (bTargets)', 'bTargets is 0: the file holds no target', 'rebuild the file with at least one target');
 
   const targets: DfuseFileInfo['targets'] = [];
   let off = DFUSE_PREFIX_SIZE;
@@ -99,7 +98,7 @@ export function inspectDfuseFile(bytes: Uint8Array, options: ParseOptions = {}):
     const targetNamed = u32(off + 7);
     const nameField = bytes.subarray(off + 11, off + 11 + TARGET_NAME_SIZE);
     const nul = nameField.indexOf(0);
-    const name = targetNamed === 0 ? '' : latin1.decode(nul < 0 ? nameField : nameField.subarray(0, nul));
+    const name = targetNamed === 0 ? '' : latin1(nul < 0 ? nameField : nameField.subarray(0, nul));
     const targetSize = u32(off + 266);
     const elementCount = u32(off + 270);
     off += DFUSE_TARGET_PREFIX_SIZE;

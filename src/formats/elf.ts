@@ -3,8 +3,9 @@
  * bytes of every PT_LOAD program header, placed at its physical address
  * (p_paddr, the load address: .data's initial values live in flash, not at
  * their RAM address). Segments with no file bytes (.bss) hold nothing to
- * flash. Section headers are not used: Keil AXF files keep RW data inside the
- * flash PT_LOAD while the RW section names a RAM address.
+ * flash; a PT_LOAD with more file bytes than memory bytes is malformed.
+ * Section headers are not used: Keil AXF files keep RW data inside the flash
+ * PT_LOAD while the RW section names a RAM address.
  */
 import { hex32 } from '../shared/errors.js';
 import type { FirmwareImage } from './image.js';
@@ -72,8 +73,13 @@ export function parseElf(bytes: Uint8Array, options: ParseOptions = {}): Firmwar
     const offset = u32(at + 4);
     const paddr = u32(at + 12);
     const filesz = u32(at + 16);
+    const memsz = u32(at + 20);
     if (filesz === 0) continue;
     const where = `program header ${i} (PT_LOAD at ${hex32(paddr)})`;
+    if (filesz > memsz) {
+      // The segment occupies p_memsz bytes of memory: more file bytes than that cannot be loaded.
+      throw fail(where, `p_filesz is ${filesz} bytes, more than its p_memsz of ${memsz} bytes`, 'the program header is damaged (readelf -l flags it as an error too); rebuild the file');
+    }
     if (offset + filesz > n) {
       throw fail(where, `its ${filesz} file bytes at offset ${offset} end at offset ${offset + filesz}, beyond the end of the file (${n} bytes)`, damaged);
     }

@@ -30,7 +30,21 @@ export function formatError(format: string, options: ParseOptions, input: Format
   });
 }
 
-/** Two hex digits, upper case: 0x3f → '3F'. */
+/**
+ * A FORMAT error about the file as a whole, with the file as its subject:
+ * "fw.bin is empty" ("the file is empty" when no name is given).
+ */
+export function wholeFileError(format: string, options: ParseOptions, input: { what: string; hint: string; details?: Record<string, unknown> | undefined }): DfuFlashError {
+  const subject = options.fileName !== undefined && options.fileName !== '' ? options.fileName : 'the file';
+  return new DfuFlashError('FORMAT', `${subject} ${input.what}`, {
+    hint: input.hint,
+    details: { format, ...(options.fileName === undefined ? {} : { fileName: options.fileName }), ...input.details },
+  });
+}
+
+const HEX8 = Array.from({ length: 256 }, (_, n) => n.toString(16).toUpperCase().padStart(2, '0'));
+
+/** Two hex digits, upper case: 0x3f → '3F' (the writers call this once per byte). */
 export function hex8(n: number): string {
-  return n.toString(16).toUpperCase().padStart(2, '0');
+  return HEX8[n] ?? n.toString(16).toUpperCase().padStart(2, '0');
 }

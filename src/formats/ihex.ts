@@ -47,7 +47,7 @@ export function parseIntelHex(bytes: Uint8Array, options: ParseOptions = {}): Fi
     if (line.text[0] !== ':') {
       throw fail(line, `expected ':' at the start of a record, found ${JSON.stringify(line.text[0])}`);
     }
-    const rec = recordBytes(line, 1, FORMAT, LABEL, options);
+    const rec = recordBytes(line, 1, FORMAT, options);
     if (rec.length < 5) {
       throw fail(line, `record is ${rec.length} bytes long, expected at least 5 (byte count, address, type, checksum)`);
     }

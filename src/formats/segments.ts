@@ -32,7 +32,9 @@ function describePiece(p: Piece): string {
  */
 export function buildSegments(pieces: readonly Piece[], format: string, options: ParseOptions = {}): ImageSegment[] {
   const present: (Piece & { index: number })[] = [];
-  for (const [index, p] of pieces.entries()) {
+  let sorted = true;
+  for (let index = 0; index < pieces.length; index++) {
+    const p = pieces[index]!;
     if (!Number.isInteger(p.address) || p.address < 0 || p.address + p.data.length > ADDRESS_SPACE) {
       throw formatError(format, options, {
         where: p.origin,
@@ -40,9 +42,13 @@ export function buildSegments(pieces: readonly Piece[], format: string, options:
         hint: 'the file is damaged, or it was built for a target with more than 32 address bits',
       });
     }
-    if (p.data.length > 0) present.push({ ...p, index });
+    if (p.data.length === 0) continue;
+    const last = present[present.length - 1];
+    if (last !== undefined && p.address < last.address) sorted = false;
+    present.push({ address: p.address, data: p.data, origin: p.origin, index });
   }
-  present.sort((a, b) => a.address - b.address || a.index - b.index);
+  // Files list their data in address order almost always: skip the sort then (it is stable by file order either way).
+  if (!sorted) present.sort((a, b) => a.address - b.address || a.index - b.index);
   for (let i = 1; i < present.length; i++) {
     const prev = present[i - 1]!;
     const cur = present[i]!;

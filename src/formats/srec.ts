@@ -13,6 +13,7 @@ import { DfuFlashError, hex32 } from '../shared/errors.js';
 import type { FirmwareImage } from './image.js';
 import { formatError, hex8, type ParseOptions } from './format-error.js';
 import { buildSegments, type Piece } from './segments.js';
+import { latin1 } from './latin1.js';
 import { recordBytes, textLines, type TextLine } from './text-records.js';
 
 const FORMAT = 'srec';
@@ -32,8 +33,6 @@ const TYPES: Record<string, { addressLength: number; kind: Kind } | undefined> =
   '8': { addressLength: 3, kind: 'start' },
   '9': { addressLength: 2, kind: 'start' },
 };
-
-const latin1 = new TextDecoder('latin1');
 
 export function parseSrec(bytes: Uint8Array, options: ParseOptions = {}): FirmwareImage {
   const fail = (line: TextLine | undefined, what: string, hint = DAMAGED) =>
@@ -61,7 +60,7 @@ export function parseSrec(bytes: Uint8Array, options: ParseOptions = {}): Firmwa
         typeChar === '4' ? 'record type S4 is reserved, expected S0-S3 or S5-S9' : `unknown record type ${JSON.stringify('S' + typeChar)}, expected S0-S3 or S5-S9`,
       );
     }
-    const rec = recordBytes(line, 2, FORMAT, LABEL, options);
+    const rec = recordBytes(line, 2, FORMAT, options);
     if (rec.length === 0) throw fail(line, 'record has no byte count');
     const count = rec[0]!;
     if (rec.length !== count + 1) {
@@ -81,7 +80,7 @@ export function parseSrec(bytes: Uint8Array, options: ParseOptions = {}): Firmwa
 
     switch (type.kind) {
       case 'header':
-        header ??= latin1.decode(data).replace(/\0+$/, '');
+        header ??= latin1(withoutTrailingNuls(data));
         break;
       case 'data':
         dataRecords++;
@@ -107,6 +106,12 @@ export function parseSrec(bytes: Uint8Array, options: ParseOptions = {}): Firmwa
     });
   }
   return { format: FORMAT, segments: buildSegments(pieces, FORMAT, options), addressed: true, startAddress, header };
+}
+
+function withoutTrailingNuls(data: Uint8Array): Uint8Array {
+  let end = data.length;
+  while (end > 0 && data[end - 1] === 0) end--;
+  return data.subarray(0, end);
 }
 
 export interface SrecWriteOptions {

@@ -3,6 +3,7 @@
  * file into numbered lines and decode the hex digits of one record.
  */
 import { formatError, hex8, type ParseOptions } from './format-error.js';
+import { latin1 } from './latin1.js';
 
 export interface TextLine {
   /** 1-based line number in the file. */
@@ -15,12 +16,17 @@ const TAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
 const SUB = 0x1a; // DOS end-of-file marker, sometimes left at the end of old files
-const ascii = new TextDecoder('latin1');
+
+/** True for the blanks a line may carry around its record: space and tab. */
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === TAB;
+}
 
 /**
- * Non-blank lines of a text file. Accepts `\n` and `\r\n` endings, an UTF-8
- * byte order mark, and trailing ^Z bytes; any other control or non-ASCII byte
- * is a FORMAT error naming its line and column.
+ * Non-blank lines of a text file. Lines end in `\n`, `\r\n` or a lone `\r`
+ * (old Mac tools), in any mixture; a UTF-8 byte order mark and trailing ^Z
+ * bytes are accepted too. Any other control or non-ASCII byte is a FORMAT
+ * error naming its line and column. The work is linear in the file size.
  */
 export function textLines(bytes: Uint8Array, format: string, label: string, options: ParseOptions): TextLine[] {
   let start = 0;
@@ -32,21 +38,30 @@ export function textLines(bytes: Uint8Array, format: string, label: string, opti
   let number = 1;
   for (let i = start; i <= end; i++) {
     const b = i < end ? bytes[i]! : LF;
-    if (b === LF) {
-      const text = ascii.decode(bytes.subarray(lineStart, i)).replace(/^[ \t]+|[ \t\r]+$/g, '');
-      if (text !== '') lines.push({ number, text });
+    if (b === LF || b === CR) {
+      let a = lineStart;
+      let z = i;
+      while (a < z && isBlank(bytes[a]!)) a++;
+      while (z > a && isBlank(bytes[z - 1]!)) z--;
+      if (z > a) lines.push({ number, text: latin1(bytes.subarray(a, z)) });
       number++;
+      if (b === CR && i + 1 < end && bytes[i + 1] === LF) i++; // CRLF is one line ending
       lineStart = i + 1;
-    } else if ((b < 0x20 && b !== TAB && b !== CR) || b > 0x7e) {
+    } else if ((b < 0x20 && b !== TAB) || b > 0x7e) {
       throw formatError(format, options, {
         where: `line ${number}, column ${i - lineStart + 1}`,
         what: `byte 0x${hex8(b)} is not ${label} text`,
-        hint: `this is not a ${label} file (it contains binary data); choose the right --format, or check that the file was not damaged`,
+        hint: `this is not ${withArticle(label)} file (it contains binary data); choose the right --format, or check that the file was not damaged`,
         details: { line: number, offset: i },
       });
     }
   }
   return lines;
+}
+
+/** 'an Intel HEX', 'an S-record': the indefinite article as the label is spoken. */
+export function withArticle(label: string): string {
+  return (/^[aeiou]/i.test(label) || /^S-/.test(label) ? 'an ' : 'a ') + label;
 }
 
 function hexDigit(c: number): number {
@@ -60,14 +75,14 @@ function hexDigit(c: number): number {
  * The bytes spelled by `text` from character `from` on (two hex digits each).
  * A non-hex character or an odd digit count is a FORMAT error naming the line.
  */
-export function recordBytes(line: TextLine, from: number, format: string, label: string, options: ParseOptions): Uint8Array {
+export function recordBytes(line: TextLine, from: number, format: string, options: ParseOptions): Uint8Array {
   const { text } = line;
   const count = text.length - from;
   for (let i = from; i < text.length; i++) {
     if (hexDigit(text.charCodeAt(i)) < 0) {
       throw formatError(format, options, {
         where: `line ${line.number}, column ${i + 1}`,
-        what: `${JSON.stringify(text[i])} is not a hex digit (${label} records are hex digits after the start code)`,
+        what: `${JSON.stringify(text[i])} is not a hex digit (after its start code, a record holds only hex digits)`,
         hint: 'the file is damaged or was edited by hand; re-export it from the build',
         details: { line: line.number },
       });

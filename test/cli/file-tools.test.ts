@@ -119,6 +119,13 @@ describe('convertImage refusals', () => {
     { name: 'two targets to one bin', image: twoTargets, options: { to: 'bin' }, code: 'USAGE', message: /has 2 targets \(alt 0, 1\); a bin file holds one memory image/ },
     { name: 'no target for --alt', image: twoTargets, options: { to: 'dfu', alt: 5 }, code: 'USAGE', message: /has no target for alt 5 \(its targets are for alt 0, 1\)/ },
     { name: '--gap-fill with hex', image: image([[0, [1]]]), options: { to: 'hex', gapFill: 0 }, code: 'USAGE', message: /--gap-fill applies to --to bin only/ },
+    {
+      name: '--alt picks a target whose elements are empty',
+      image: { ...twoTargets, targets: [twoTargets.targets![0]!, { alternateSetting: 1, name: 'ST...', segments: [], elements: [{ address: 0x1fffc000, data: bytes() }] }] },
+      options: { to: 'bin', alt: 1 },
+      code: 'FORMAT',
+      message: /^in\.x contains no data to convert for alt 1 \(its elements for that target are empty\)$/,
+    },
   ];
   for (const c of cases) {
     test(c.name, () => assert.throws(() => convertImage(c.image, c.options, 'in.x'), rejectsWith(c.code, c.message)));

@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { run } from '../../src/cli/main.js';
+import { appendDfuSuffix } from '../../src/formats/dfu-suffix.js';
 import { createSimBackend } from '../../src/sim/index.js';
 import { FakeClock } from '../../src/transport/clock.js';
 import type { ErrorCode } from '../../src/shared/errors.js';
@@ -71,6 +72,7 @@ const ELF: Row[] = [
   { name: 'ELF: segment data beyond the end of the file', args: dl('a.elf'), files: { 'a.elf': elf({ phdrs: [{ paddr: 0x08000000, data: Uint8Array.from(DATA16), filesz: 4096 }] }) }, code: 'FORMAT', exit: 65, message: /program header 0 \(PT_LOAD at 0x08000000\): its 4096 file bytes at offset 84 end at offset 4180, beyond the end of the file \(100 bytes\)/, hint: /rebuild/ },
   { name: 'ELF: program header table beyond the end of the file', args: dl('a.elf'), files: { 'a.elf': elf({ phoff: 4000 }) }, code: 'FORMAT', exit: 65, message: /the program header table \(1 × 32 bytes at offset 4000\) ends at offset 4032, beyond the end of the file/, hint: /rebuild/ },
   { name: 'ELF: program header entries of 16 bytes', args: dl('a.elf'), files: { 'a.elf': elf({ phentsize: 16 }) }, code: 'FORMAT', exit: 65, message: /program header entries are 16 bytes, expected at least 32/, hint: /rebuild/ },
+  { name: 'ELF: PT_LOAD with p_filesz > p_memsz (p_memsz 0)', args: dl('a.elf'), files: { 'a.elf': elf({ phdrs: [{ paddr: 0x08000000, data: Uint8Array.from(DATA16), memsz: 0 }] }) }, code: 'FORMAT', exit: 65, message: /a\.elf: program header 0 \(PT_LOAD at 0x08000000\): p_filesz is 16 bytes, more than its p_memsz of 0 bytes$/, hint: /readelf/ },
   { name: 'ELF: nothing loadable', args: dl('a.elf'), files: { 'a.elf': elf({ phdrs: [{ type: 4, paddr: 0x08000000, data: Uint8Array.from(DATA16) }] }) }, code: 'FORMAT', exit: 65, message: /no PT_LOAD program header has file bytes/, hint: /no loadable contents/ },
   { name: 'ELF: two segments over the same bytes', args: dl('a.elf'), files: { 'a.elf': elf({ phdrs: [{ paddr: 0x08000000, data: Uint8Array.from(DATA16) }, { paddr: 0x08000008, data: Uint8Array.from(DATA16).reverse() }] }) }, code: 'FORMAT', exit: 65, message: /0x08000008-0x08000017 \(program header 1\) overlaps 0x08000000-0x0800000f \(program header 0\)/, hint: /each byte has one value/ },
 ];
@@ -80,7 +82,7 @@ const DFU_FILES: Row[] = [
   { name: '.dfu: DFUImageSize does not match the file', args: dl('a.dfu'), files: { 'a.dfu': patch(base, DFUSE.imageSize, le32(base.length + 100)) }, code: 'FORMAT', exit: 65, message: /DFUImageSize is 425, expected 309 \(file length without the suffix\) or 325/, hint: /truncated or damaged/ },
   { name: '.dfu: prefix version 2', args: dl('a.dfu'), files: { 'a.dfu': patch(base, DFUSE.version, [2]) }, code: 'FORMAT', exit: 65, message: /DfuSe version is 2, expected 1/, hint: /not supported/ },
   { name: '.dfu: bTargets says 2, the file holds 1', args: dl('a.dfu'), files: { 'a.dfu': patch(base, DFUSE.targets, [2]) }, code: 'FORMAT', exit: 65, message: /target 1 at offset 309: its 274-byte header runs past the end of the image data.*bTargets is 2/, hint: /truncated or damaged/ },
-  { name: '.dfu: bTargets 0', args: dl('a.dfu'), files: { 'a.dfu': patch(base, DFUSE.targets, [0]) }, code: 'FORMAT', exit: 65, message: /bTargets is 0: the file holds no image/, hint: /at least one target/ },
+  { name: '.dfu: bTargets 0', args: dl('a.dfu'), files: { 'a.dfu': patch(base, DFUSE.targets, [0]) }, code: 'FORMAT', exit: 65, message: /bTargets is 0: the file holds no target$/, hint: /at least one target/ },
   { name: ".dfu: target without its 'Target' signature", args: dl('a.dfu'), files: { 'a.dfu': patch(base, DFUSE.targetSignature, [...Buffer.from('Tarjet')]) }, code: 'FORMAT', exit: 65, message: /expected the signature "Target", found "Tarjet"/, hint: /truncated or damaged/ },
   { name: '.dfu: element larger than the file', args: dl('a.dfu'), files: { 'a.dfu': patch(base, DFUSE.elementSize, le32(0x10000)) }, code: 'FORMAT', exit: 65, message: /target 0 element 0 at offset 285: dwElementSize is 65536, but only 16 bytes of image data follow/, hint: /truncated or damaged/ },
   { name: '.dfu: dwTargetSize does not match its elements', args: dl('a.dfu'), files: { 'a.dfu': patch(base, DFUSE.targetSize, le32(8)) }, code: 'FORMAT', exit: 65, message: /dwTargetSize is 8, but its 1 element\(s\) take 24 bytes/, hint: /truncated or damaged/ },
@@ -119,6 +121,33 @@ const PLACEMENT: Row[] = [
   { name: 'a directory as the firmware file', args: dl('sub', '-s', '0x08000000'), files: { 'sub/x': 'x' }, code: 'FILE_NOT_FOUND', exit: 66, message: /firmware file sub is a directory/, hint: /path of a firmware file/ },
   { name: '-s …:unprotect:force with a file', args: dl('fw.bin', '-s', '0x08000000:unprotect:force'), files: { 'fw.bin': FW }, code: 'USAGE', exit: 64, message: /unprotect cannot be combined with a download/, hint: /-s :unprotect:force, no file/ },
   { name: 'a .dfu target for an alt the device lacks', args: ['download', 'a.dfu'], files: { 'a.dfu': patch(base, DFUSE.targetAlt, [7]) }, code: 'NO_DEVICE', exit: 69, message: /alt setting 7/, hint: /this device/ },
+];
+
+/**
+ * A file with nothing to flash gets one answer from every command that reads
+ * it as firmware (exit 65 and the same message), and dfu-flash never writes
+ * one: `suffix add` refuses an empty file, `suffix remove` a file that is only
+ * a suffix.
+ */
+const NO_DATA_HINT = /^check that the build produced the firmware/;
+const NOTHING_FILES: { file: string; contents: Uint8Array | string; message: RegExp; address?: boolean }[] = [
+  { file: 'fw.bin', contents: new Uint8Array(0), message: /(^|\/)fw\.bin is empty$/, address: true },
+  { file: 'fw.hex', contents: '', message: /(^|\/)fw\.hex is empty$/ },
+  { file: 'fw.hex', contents: text([ihex(4, 0, [0x08, 0x00]), ihex(1, 0, [])]), message: /(^|\/)fw\.hex contains no data to flash \(format Intel HEX: no record carries data bytes\)$/ },
+  { file: 'fw.srec', contents: text([srec(0, 0, 2, []), srec(9, 0, 2, [])]), message: /(^|\/)fw\.srec contains no data to flash \(format Motorola S-record: no record carries data bytes\)$/ },
+  { file: 'fw.dfu', contents: dfuse(0x08000000, new Uint8Array(0)), message: /(^|\/)fw\.dfu contains no data to flash \(format DfuSe: its one element is empty\)$/ },
+  { file: 'fw.dfu', contents: appendDfuSuffix(new Uint8Array(0), { idVendor: 0x0483, idProduct: 0xdf11, bcdDevice: 0, bcdDFU: 0x0100 }), message: /(^|\/)fw\.dfu contains no data to flash \(format raw binary: the file is only a DFU suffix\)$/ },
+];
+const NOTHING_TO_FLASH: Row[] = [
+  ...NOTHING_FILES.flatMap((f, i): Row[] =>
+    [
+      { verb: 'download', args: f.address === true ? dl(f.file, '-s', '0x08000000') : dl(f.file) },
+      { verb: 'info', args: ['info', f.file] },
+      { verb: 'convert', args: ['convert', f.file, '-o', 'out.srec'] },
+    ].map(({ verb, args }) => ({ name: `nothing to flash ${i}: ${verb} ${f.file}`, args, files: { [f.file]: f.contents }, code: 'FORMAT', exit: 65, message: f.message, hint: NO_DATA_HINT })),
+  ),
+  { name: 'nothing to flash: suffix add to an empty file', args: ['suffix', 'add', 'fw.bin'], files: { 'fw.bin': new Uint8Array(0) }, code: 'FORMAT', exit: 65, message: /(^|\/)fw\.bin is empty: there is no firmware to add a DFU suffix to$/, hint: NO_DATA_HINT },
+  { name: 'nothing to flash: suffix remove from a file that is only a suffix', args: ['suffix', 'remove', 'fw.dfu'], files: { 'fw.dfu': NOTHING_FILES[5]!.contents }, code: 'FORMAT', exit: 65, message: /(^|\/)fw\.dfu is only a DFU suffix \(16 bytes, no firmware before it\): removing it would leave an empty file$/, hint: /check that the build produced the firmware$/ },
 ];
 
 const BAD_S = [
@@ -162,7 +191,7 @@ const UPLOADS: Row[] = [
   { name: 'upload: -s on a DFU 1.1 device', profile: 'dapboot', args: ['upload', '-s', '0x08002000:16', 'dump.bin'], code: 'USAGE', exit: 64, message: /a DfuSe address was given, but this device speaks plain DFU 1\.1/, hint: /-Z/ },
 ];
 
-const ROWS: Row[] = [...INTEL_HEX, ...S_RECORDS, ...ELF, ...DFU_FILES, ...SUFFIX, ...PLACEMENT, ...S_SPECS, ...SELECTION, ...UPLOADS];
+const ROWS: Row[] = [...INTEL_HEX, ...S_RECORDS, ...ELF, ...DFU_FILES, ...SUFFIX, ...PLACEMENT, ...NOTHING_TO_FLASH, ...S_SPECS, ...SELECTION, ...UPLOADS];
 
 async function runRow(row: Row) {
   const dir = tempDir();

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { addDfuSuffix, buildDfuseFile } from '../../src/formats/index.js';
+import { appendDfuSuffix } from '../../src/formats/dfu-suffix.js';
 import { dfuUtilAvailable, REPO_ROOT, runWithDevices, umockdevAvailable, type RunOptions } from '../e2e/harness/run.js';
 import { pattern, tempDir, writeIn } from './helpers.js';
 
@@ -194,7 +195,8 @@ describe('dfu-suffix 0.11 accepts the files dfu-flash writes (no device needed)'
   const cases: [string, Uint8Array, RegExp][] = [
     ['addDfuSuffix, 0483:df11 bcdDevice 2200', addDfuSuffix(pattern(1000, 1), { idVendor: 0x0483, idProduct: 0xdf11, bcdDevice: 0x2200 }), /BCD device:\s+0x2200[\s\S]*Product ID:\s+0xdf11[\s\S]*Vendor ID:\s+0x0483/i],
     ['addDfuSuffix, all "any"', addDfuSuffix(pattern(10, 2)), /Product ID:\s+0xffff[\s\S]*Vendor ID:\s+0xffff/i],
-    ['addDfuSuffix, empty payload', addDfuSuffix(new Uint8Array(0), { idVendor: 0x1209, idProduct: 0xdb42 }), /Product ID:\s+0xdb42[\s\S]*Vendor ID:\s+0x1209/i],
+    // addDfuSuffix refuses an empty payload (nothing to flash); the writer underneath still matches dfu-suffix
+    ['appendDfuSuffix, empty payload', appendDfuSuffix(new Uint8Array(0), { idVendor: 0x1209, idProduct: 0xdb42, bcdDevice: 0xffff, bcdDFU: 0x0100 }), /Product ID:\s+0xdb42[\s\S]*Vendor ID:\s+0x1209/i],
     ['buildDfuseFile, one target', buildDfuseFile([{ alternateSetting: 0, segments: [{ address: 0x08000000, data: pattern(100, 3) }] }]), /BCD DFU:\s+0x011a/i],
     [
       'buildDfuseFile, two targets, dfuse-pack size convention',

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { parseFirmware } from '../../src/formats/detect.js';
 import type { FirmwareImage, ImageSegment } from '../../src/formats/image.js';
 import { placeImage } from '../../src/formats/raw.js';
+import { parseDfuSuffix } from '../../src/formats/dfu-suffix.js';
+import { expectFormatError } from '../unit/formats/helpers.js';
 import { readReal, skipUnlessReal } from './real-fixtures.js';
 
 function load(path: string): FirmwareImage {
@@ -99,9 +101,13 @@ describe('real fixtures: same build, same bytes', skipUnlessReal, () => {
     const pairs: [string, string][] = [
       ['generated/suffix/check_123456789_default.dfu', 'generated/inputs/check_123456789.bin'],
       ['generated/suffix/random_4099_v1d50_p6017_d0100_S0100.dfu', 'generated/inputs/random_4099.bin'],
-      ['generated/suffix/empty_default.dfu', 'generated/inputs/empty.bin'],
     ];
     for (const [dfu, input] of pairs) assert.deepEqual(load(dfu).segments[0]?.data, readReal(input), dfu);
+  });
+
+  test('the suffix dfu-suffix added to an empty file parses, and the file is refused: nothing to flash', () => {
+    assert.deepEqual(parseDfuSuffix(readReal('generated/suffix/empty_default.dfu'))?.payload, readReal('generated/inputs/empty.bin'));
+    expectFormatError(() => load('generated/suffix/empty_default.dfu'), 'empty_default.dfu contains no data to flash (format raw binary: the file is only a DFU suffix)');
   });
 
   test('dfu-prefix files: the prefix is kept in the payload (it is not interpreted), the suffix is stripped', () => {

@@ -122,7 +122,7 @@ const COPIED: Record<string, Expect> = {
   'ihex/stm32cubeide-f103-blink.hex': { format: 'ihex', segments: [[0x08000000, 4780]], start: 0x08000391 },
   'ihex/stm32primer2-gnss-main.hex': { format: 'ihex', segments: [[0x08000000, 38168]], start: 0x08000000 },
   'negative/fwupd-example.xdfu': bin(12, { ...ANY, crc: 0x33fe4da4 }),
-  'negative/vlxfirm-proprietary-not-dfu.dfu': { reject: "vlxfirm-proprietary-not-dfu.dfu: named .dfu but it has neither a DfuSe prefix nor a DFU suffix ('UFD' signature)", hint: /--format bin/ },
+  'negative/vlxfirm-proprietary-not-dfu.dfu': { reject: "vlxfirm-proprietary-not-dfu.dfu: the file is named .dfu but has neither a DfuSe prefix nor a DFU suffix ('UFD' signature)", hint: /--format bin/ },
   'srec/stm32cubeide-f103-blink.srec': { format: 'srec', segments: [[0x08000000, 4780]], start: 0x08000391, header: 'blink.srec' },
   'srec/stm32primer2-gnss-main.s19': { format: 'srec', segments: [[0x08000000, 38168]], start: 0x08000000, header: 'main.s19' },
   'vectors/fwupd-dfu-builder-vector.dfu': bin(12, { vid: 0x1234, pid: 0x4321, dev: 0xdead, dfu: 0x0100, len: 16, crc: 0x2f4f6d02 }),
@@ -172,11 +172,22 @@ function generatedExpect(size: number, description: string, crcColumn: string): 
   return { format: 'dfuse', segments, suffix, targets, imageSize: Number(m[6]) };
 }
 
+/**
+ * dfu-util's tools accept an empty payload and an empty element; dfu-flash
+ * refuses a file with nothing to flash, the empty file with its own message.
+ */
+function refusedWhenEmpty(path: string, fileSize: number, e: Expect): Expect {
+  if ('reject' in e || e.segments.some(([, length]) => length > 0)) return e;
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const formatName = e.format === 'dfuse' ? 'DfuSe' : 'raw binary';
+  return { reject: fileSize === 0 ? `${name} is empty` : `${name} contains no data to flash (format ${formatName}: `, hint: /^check that the build produced the firmware$/ };
+}
+
 function generatedRows(): Map<string, Expect> {
   const rows = new Map<string, Expect>();
   for (const line of readRealText('MANIFEST.md').split('\n')) {
     const m = /^\| `(generated\/[^`]+)` \| (\d+) \| `[0-9a-f]{16}` \| ([^|]*) \| ([^|]*) \|$/.exec(line);
-    if (m) rows.set(m[1]!, generatedExpect(Number(m[2]), m[3]!.trim(), m[4]!.trim()));
+    if (m) rows.set(m[1]!, refusedWhenEmpty(m[1]!, Number(m[2]), generatedExpect(Number(m[2]), m[3]!.trim(), m[4]!.trim())));
   }
   return rows;
 }

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { addDfuSuffix, parseDfuSuffix, removeDfuSuffix } from '../../src/formats/dfu-suffix.js';
+import { addDfuSuffix, appendDfuSuffix, parseDfuSuffix, removeDfuSuffix } from '../../src/formats/dfu-suffix.js';
 import { buildDfuseFile, inspectDfuseFile, type DfuseTargetInput } from '../../src/formats/dfuse-file.js';
 import { parseSrec } from '../../src/formats/srec.js';
 import { expectFormatError } from '../unit/formats/helpers.js';
@@ -22,6 +22,10 @@ const gen = (p: string) => `generated/${p}`;
 /** Where each file was copied from (`$ cp a b`), so "modified in place" commands know their input. */
 const copiedFrom = new Map<string, string>();
 for (const c of log) if (c.argv[0] === 'cp' && c.argv.length === 3) copiedFrom.set(c.argv[2]!, c.argv[1]!);
+
+function definedFields(fields: Record<string, number | undefined>): Record<string, number> {
+  return Object.fromEntries(Object.entries(fields).filter((e): e is [string, number] => e[1] !== undefined));
+}
 
 describe('dfu-suffix: byte-identical output', skipUnlessReal, () => {
   const adds = log.filter((c) => c.argv[0] === 'dfu-suffix' && c.argv.includes('-a') && c.argv.at(-1)!.startsWith('suffix/'));
@@ -40,7 +44,11 @@ describe('dfu-suffix: byte-identical output', skipUnlessReal, () => {
       const opt = (flag: string) => (options.has(flag) ? hexValue(options.get(flag)![0]!) : undefined);
       const fields = { idVendor: opt('-v'), idProduct: opt('-p'), bcdDevice: opt('-d'), bcdDFU: opt('-S') };
       const payload = readReal(gen(input));
-      if (c.exit === 0) {
+      if (c.exit === 0 && payload.length === 0) {
+        // The one deliberate difference: dfu-flash adds no suffix to an empty file (nothing to flash); the writer underneath agrees.
+        expectFormatError(() => addDfuSuffix(payload, fields), 'the file is empty: there is no firmware to add a DFU suffix to');
+        assert.deepEqual(appendDfuSuffix(payload, { bcdDevice: 0xffff, idProduct: 0xffff, idVendor: 0xffff, bcdDFU: 0x0100, ...definedFields(fields) }), readReal(gen(out)));
+      } else if (c.exit === 0) {
         assert.deepEqual(addDfuSuffix(payload, fields), readReal(gen(out)));
       } else {
         // "Please remove existing DFU suffix before adding a new one." (exit 65)

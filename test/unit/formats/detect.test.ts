@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { addDfuSuffix } from '../../../src/formats/dfu-suffix.js';
 import { buildDfuseFile } from '../../../src/formats/dfuse-file.js';
 import { detectFormat, extensionOf, parseFirmware, type FirmwareFormat } from '../../../src/formats/detect.js';
-import { ascii, expectFormatError, fixture, plainSegments } from './helpers.js';
+import { buildElf32 } from './elf-builder.js';
+import { ascii, expectFormatError, fixture, fromHex, plainSegments } from './helpers.js';
 
 const hexText = fixture('pattern-100_0x0800ffd0.hex');
 const srecText = fixture('pattern-100_s3.srec');
@@ -114,7 +115,7 @@ describe('parseFirmware', () => {
   });
 
   test('a .dfu file with neither DfuSe prefix nor suffix is refused; --format bin takes it', () => {
-    const e = expectFormatError(() => parseFirmware(raw, { fileName: 'fw.dfu' }), "fw.dfu: named .dfu but it has neither a DfuSe prefix nor a DFU suffix ('UFD' signature)");
+    const e = expectFormatError(() => parseFirmware(raw, { fileName: 'fw.dfu' }), "fw.dfu: the file is named .dfu but has neither a DfuSe prefix nor a DFU suffix ('UFD' signature)");
     assert.match(e.hint ?? '', /--format bin/);
     assert.equal(parseFirmware(raw, { fileName: 'fw.dfu', format: 'bin' }).segments[0]?.data.length, 100);
     assert.equal(parseFirmware(addDfuSuffix(raw), { fileName: 'fw.dfu' }).suffix?.length, 16);
@@ -123,5 +124,70 @@ describe('parseFirmware', () => {
   test('a .hex that does not parse reports the Intel HEX problem', () => {
     expectFormatError(() => parseFirmware(raw, { fileName: 'fw.hex' }), 'fw.hex: line 1, column 1: byte 0x03 is not Intel HEX text');
     expectFormatError(() => parseFirmware(ascii(':020000040800F2\n'), { fileName: 'fw.hex' }), 'fw.hex: after line 1: missing end-of-file record');
+  });
+});
+
+describe('parseFirmware: nothing to flash is refused, whatever the format', () => {
+  const HINT = 'check that the build produced the firmware';
+
+  test('an empty file, detected or with any --format: "<file> is empty"', () => {
+    for (const format of [undefined, 'auto', 'bin', 'ihex', 'srec', 'elf', 'dfuse'] as const) {
+      const e = expectFormatError(() => parseFirmware(new Uint8Array(0), { fileName: 'build/fw.bin', format }), /^build\/fw\.bin is empty$/);
+      assert.equal(e.hint, HINT);
+      assert.equal(e.details.format, format === undefined || format === 'auto' ? 'bin' : format);
+      assert.equal(e.details.reason, 'empty-file');
+    }
+    assert.equal(expectFormatError(() => parseFirmware(new Uint8Array(0), { fileName: 'fw.hex' })).details.format, 'ihex');
+    expectFormatError(() => parseFirmware(new Uint8Array(0)), /^the file is empty$/);
+  });
+
+  const noData: { name: string; bytes: Uint8Array; fileName: string; message: string }[] = [
+    { name: 'Intel HEX with only an end-of-file record', bytes: ascii(':00000001FF\n'), fileName: 'fw.hex', message: 'fw.hex contains no data to flash (format Intel HEX: no record carries data bytes)' },
+    { name: 'Intel HEX whose data records are empty', bytes: ascii(':020000040800F2\n:00000000' + '00\n:0400000508000000EF\n:00000001FF\n'), fileName: 'fw.hex', message: 'fw.hex contains no data to flash (format Intel HEX: no record carries data bytes)' },
+    { name: 'S-records with only S0 and S9', bytes: ascii('S005000066771D\nS9030000FC\n'), fileName: 'fw.srec', message: 'fw.srec contains no data to flash (format Motorola S-record: no record carries data bytes)' },
+    {
+      name: 'DfuSe with one empty element',
+      bytes: buildDfuseFile([{ alternateSetting: 0, segments: [{ address: 0x08000000, data: new Uint8Array(0) }] }]),
+      fileName: 'fw.dfu',
+      message: 'fw.dfu contains no data to flash (format DfuSe: its one element is empty)',
+    },
+    {
+      name: 'DfuSe with two targets of empty elements',
+      bytes: buildDfuseFile([
+        { alternateSetting: 0, segments: [{ address: 0x08000000, data: new Uint8Array(0) }] },
+        { alternateSetting: 1, segments: [{ address: 0x1fffc000, data: new Uint8Array(0) }] },
+      ]),
+      fileName: 'fw.dfu',
+      message: 'fw.dfu contains no data to flash (format DfuSe: all 2 of its elements are empty)',
+    },
+    { name: 'DfuSe with a target and no elements', bytes: buildDfuseFile([{ alternateSetting: 0, segments: [] }]), fileName: 'fw.dfu', message: 'fw.dfu contains no data to flash (format DfuSe: its target has no elements)' },
+    {
+      name: 'DfuSe with two targets and no elements',
+      bytes: buildDfuseFile([
+        { alternateSetting: 0, segments: [] },
+        { alternateSetting: 1, segments: [] },
+      ]),
+      fileName: 'fw.dfu',
+      message: 'fw.dfu contains no data to flash (format DfuSe: none of its 2 targets has an element)',
+    },
+    { name: 'a DFU suffix and no payload', bytes: fromHex('ffffffffffff000155464410e1f17b88'), fileName: 'fw.dfu', message: 'fw.dfu contains no data to flash (format raw binary: the file is only a DFU suffix)' },
+  ];
+  for (const c of noData) {
+    test(c.name, () => {
+      const e = expectFormatError(() => parseFirmware(c.bytes, { fileName: c.fileName }));
+      assert.equal(e.message, c.message);
+      assert.equal(e.hint, HINT);
+      assert.equal(e.details.fileName, c.fileName);
+      assert.equal(e.details.reason, 'empty-image', 'as the download planner names an image without data');
+    });
+  }
+
+  test('an ELF with nothing loadable keeps its own message', () => {
+    expectFormatError(() => parseFirmware(buildElf32({ phdrs: [{ paddr: 0x20000000, memsz: 16 }] }), { fileName: 'fw.elf' }), 'fw.elf: no PT_LOAD program header has file bytes: nothing to flash');
+  });
+
+  test('one byte is something to flash', () => {
+    assert.equal(parseFirmware(Uint8Array.of(0), { fileName: 'fw.bin' }).segments[0]?.data.length, 1);
+    assert.equal(parseFirmware(ascii(':0100000000FF\n:00000001FF\n'), { fileName: 'fw.hex' }).segments[0]?.data.length, 1);
   });
 });

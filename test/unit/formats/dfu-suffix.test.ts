@@ -5,6 +5,7 @@ import { crc32 as zlibCrc32 } from 'node:zlib';
 import { crc32, dfuCrc } from '../../../src/formats/crc32.js';
 import { addDfuSuffix, parseDfuSuffix, removeDfuSuffix } from '../../../src/formats/dfu-suffix.js';
 import { ascii, expectError, expectFormatError, fromHex, resign, toHex } from './helpers.js';
+import { assertMessageStyle } from './message-style.js';
 
 describe('crc32 / dfuCrc', () => {
   test('standard check value and the DFU (no final XOR) variant', () => {
@@ -30,7 +31,6 @@ describe('crc32 / dfuCrc', () => {
 describe('addDfuSuffix', () => {
   // Vectors from test-vectors.md (dfu-suffix 0.11 output and fwupd's dfu.builder.xml).
   const cases: { name: string; payload: Uint8Array; fields: Parameters<typeof addDfuSuffix>[1]; hex: string }[] = [
-    { name: 'empty payload, defaults', payload: new Uint8Array(0), fields: {}, hex: 'ffffffffffff000155464410e1f17b88' },
     { name: 'one zero byte, defaults', payload: new Uint8Array([0]), fields: {}, hex: '00' + 'ffffffffffff0001554644' + '10' + '0c71dafc' },
     {
       name: 'fwupd builder vector',
@@ -48,6 +48,12 @@ describe('addDfuSuffix', () => {
     assert.equal(new DataView(d.buffer).getUint32(d.length - 4, true), 0x0f654b16);
     const st = addDfuSuffix(ascii('123456789'), { idVendor: 0x0483, idProduct: 0xdf11, bcdDevice: 0x2200, bcdDFU: 0x011a });
     assert.equal(new DataView(st.buffer).getUint32(st.length - 4, true), 0x69a6ebaf);
+  });
+
+  test('refuses an empty payload (dfu-suffix adds one): the file would hold nothing to flash', () => {
+    const e = expectFormatError(() => addDfuSuffix(new Uint8Array(0), {}, { fileName: 'fw.bin' }), /^fw\.bin is empty: there is no firmware to add a DFU suffix to$/);
+    assert.equal(e.hint, 'check that the build produced the firmware');
+    expectFormatError(() => addDfuSuffix(new Uint8Array(0)), /^the file is empty: /);
   });
 
   test('refuses a payload that already has a suffix, as dfu-suffix -a does', () => {
@@ -118,6 +124,7 @@ describe('parseDfuSuffix', () => {
     test(`FORMAT error: ${c.name}`, () => {
       const e = expectFormatError(() => parseDfuSuffix(c.bytes, { fileName: 'fw.dfu' }), /^fw\.dfu: DFU suffix \(last 16 bytes, offset 16\): /, ...c.patterns);
       assert.ok(e.hint !== undefined && e.hint.length > 0);
+      assertMessageStyle(e, 'fw.dfu');
     });
   }
 
@@ -126,10 +133,16 @@ describe('parseDfuSuffix', () => {
     assert.equal(parseDfuSuffix(f)?.payload.length, 0);
   });
 
+  test("dfu-suffix's suffix on an empty file (test-vectors.md) parses, with an empty payload", () => {
+    const split = parseDfuSuffix(fromHex('ffffffffffff000155464410e1f17b88'));
+    assert.equal(split?.payload.length, 0);
+    assert.deepEqual(split?.suffix, { bcdDevice: 0xffff, idProduct: 0xffff, idVendor: 0xffff, bcdDFU: 0x0100, length: 16, crc: 0x887bf1e1 });
+  });
+
   test('add then parse gives back the payload and the fields (property)', () => {
     const u16 = fc.integer({ min: 0, max: 0xffff });
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 200 }), u16, u16, u16, u16, (payload, idVendor, idProduct, bcdDevice, bcdDFU) => {
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 200 }), u16, u16, u16, u16, (payload, idVendor, idProduct, bcdDevice, bcdDFU) => {
         fc.pre(parseDfuSuffixSafe(payload) === 'none');
         const file = addDfuSuffix(payload, { idVendor, idProduct, bcdDevice, bcdDFU });
         assert.equal(file.length, payload.length + 16);
@@ -157,5 +170,13 @@ describe('removeDfuSuffix', () => {
     assert.deepEqual(removeDfuSuffix(addDfuSuffix(ascii('abc'))), ascii('abc'));
     expectFormatError(() => removeDfuSuffix(ascii('hello world\n'), { fileName: 'a.bin' }), 'a.bin: 12 bytes is too short for a DFU suffix');
     expectFormatError(() => removeDfuSuffix(new Uint8Array(40)), "no DFU suffix: the 'UFD' signature is missing");
+  });
+
+  test('refuses a file that is only a suffix: removing it would leave an empty file', () => {
+    const e = expectFormatError(
+      () => removeDfuSuffix(fromHex('ffffffffffff000155464410e1f17b88'), { fileName: 'only.dfu' }),
+      /^only\.dfu is only a DFU suffix \(16 bytes, no firmware before it\): removing it would leave an empty file$/,
+    );
+    assert.match(e.hint ?? '', /check that the build produced the firmware/);
   });
 });

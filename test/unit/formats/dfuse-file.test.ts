@@ -4,6 +4,7 @@ import { dfuCrc } from '../../../src/formats/crc32.js';
 import { addDfuSuffix } from '../../../src/formats/dfu-suffix.js';
 import { buildDfuseFile, dfuseTargetImage, inspectDfuseFile, parseDfuseFile } from '../../../src/formats/dfuse-file.js';
 import { ascii, expectError, expectFormatError, fromHex, plainSegments, resign, toHex } from './helpers.js';
+import { assertMessageStyle } from './message-style.js';
 
 const d = (hex: string) => fromHex(hex);
 
@@ -157,6 +158,7 @@ describe('parseDfuseFile', () => {
       const e = expectFormatError(() => parseDfuseFile(c.bytes, { fileName: 'fw.dfu' }), ...c.patterns);
       assert.ok(e.message.startsWith('fw.dfu: '));
       assert.ok(e.hint !== undefined && e.hint !== '');
+      assertMessageStyle(e, 'fw.dfu');
     });
   }
 

@@ -4,6 +4,7 @@ import { parseElf } from '../../../src/formats/elf.js';
 import { parseIntelHex } from '../../../src/formats/ihex.js';
 import { buildElf32 } from './elf-builder.js';
 import { expectFormatError, fixture, fromHex, plainSegments } from './helpers.js';
+import { assertMessageStyle } from './message-style.js';
 
 const d = (hex: string) => fromHex(hex);
 
@@ -33,6 +34,19 @@ describe('parseElf', () => {
     );
     assert.deepEqual(plainSegments(image.segments), [{ address: '0x08000000', data: '001122334455' }]);
     assert.equal(image.startAddress, 0x08000101);
+  });
+
+  test('p_filesz equal to p_memsz, or smaller (.bss after .data), is fine; a non-PT_LOAD header is not checked', () => {
+    const image = parseElf(
+      buildElf32({
+        phdrs: [
+          { paddr: 0x08000000, data: d('0011'), memsz: 2 },
+          { paddr: 0x08000002, data: d('2233'), memsz: 0x100 },
+          { type: 4, paddr: 0, data: d('ee'), memsz: 0 },
+        ],
+      }),
+    );
+    assert.deepEqual(plainSegments(image.segments), [{ address: '0x08000000', data: '00112233' }]);
   });
 
   test('a bigger e_phentsize is honoured', () => {
@@ -80,6 +94,16 @@ describe('parseElf', () => {
       bytes: buildElf32({ phdrs: [{ paddr: 0x08000000, data: d('0011223344') }, { type: 4, paddr: 0 }, { paddr: 0x08000004, data: d('55') }] }),
       patterns: ['fw.elf: 0x08000004-0x08000004 (program header 2) overlaps 0x08000000-0x08000004 (program header 0)'],
     },
+    {
+      name: 'p_filesz larger than p_memsz',
+      bytes: buildElf32({ phdrs: [{ paddr: 0x08000000, data: d('00112233'), memsz: 3 }] }),
+      patterns: ['fw.elf: program header 0 (PT_LOAD at 0x08000000): p_filesz is 4 bytes, more than its p_memsz of 3 bytes'],
+    },
+    {
+      name: 'p_memsz 0 with file bytes (the second PT_LOAD)',
+      bytes: buildElf32({ phdrs: [one, { paddr: 0x08000100, data: d('4455'), memsz: 0 }] }),
+      patterns: ['fw.elf: program header 1 (PT_LOAD at 0x08000100): p_filesz is 2 bytes, more than its p_memsz of 0 bytes'],
+    },
     { name: 'nothing loadable', bytes: buildElf32({ phdrs: [{ paddr: 0x20000000, memsz: 16 }] }), patterns: ['no PT_LOAD program header has file bytes: nothing to flash'] },
     { name: 'segment past 4 GiB', bytes: buildElf32({ phdrs: [{ paddr: 0xfffffffe, data: d('001122') }] }), patterns: ['program header 0: data at 0xfffffffe (3 bytes) runs past the end of the 32-bit address space'] },
   ];
@@ -89,6 +113,7 @@ describe('parseElf', () => {
       assert.ok(e.message.startsWith('fw.elf: '));
       assert.ok(e.hint !== undefined && e.hint !== '');
       assert.equal(e.details.format, 'elf');
+      assertMessageStyle(e, 'fw.elf');
     });
   }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseIntelHex, toIntelHex } from '../../../src/formats/ihex.js';
 import type { FirmwareImage } from '../../../src/formats/image.js';
 import { ascii, expectError, expectFormatError, fixture, fromHex, plainSegments } from './helpers.js';
+import { assertMessageStyle } from './message-style.js';
 
 const text = (s: Uint8Array) => new TextDecoder().decode(s);
 const lines = (...l: string[]) => ascii(l.join('\n') + '\n');
@@ -81,6 +82,7 @@ describe('parseIntelHex', () => {
       const e = expectFormatError(() => parseIntelHex(c.input, { fileName: 'fw.hex' }), /^fw\.hex: /, ...c.patterns);
       assert.ok(e.hint !== undefined && e.hint !== '', 'has a hint');
       assert.equal(e.details.format, 'ihex');
+      assertMessageStyle(e, 'fw.hex');
     });
   }
 });

@@ -80,7 +80,7 @@ describe('round trips (parse ∘ serialize = identity)', () => {
 
   test('DFU suffix: remove ∘ add = identity', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), (payload) => {
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 300 }), (payload) => {
         fc.pre(payload.length < 16 || payload[payload.length - 8] !== 0x55);
         assert.deepEqual(removeDfuSuffix(addDfuSuffix(payload)), payload);
       }),
