@@ -4,7 +4,6 @@
  * (results.ts), and an upload's bytes are written here (a temporary file,
  * then a rename). Used by the single commands, `download --all` and plan runs.
  */
-import { DfuFlashError } from '../shared/errors.js';
 import type { Emit } from '../dfu/events.js';
 import type { FirmwareImage } from '../formats/image.js';
 import { parseFirmware } from '../api/operations.js';
@@ -19,7 +18,6 @@ import { commandKind } from './dfu-util/command-kind.js';
 /** Read and parse a firmware file: every format error comes before any device is touched. */
 export async function loadFirmware(file: string, format: DownloadRequest['format']): Promise<FirmwareImage> {
   const bytes = await readInputFile(file);
-  if (bytes.length === 0) throw new DfuFlashError('FORMAT', `${file} is empty`, { hint: 'check that the build produced the firmware file' });
   return parseFirmware(bytes, { fileName: file, format: format ?? 'auto' });
 }
 
