@@ -70,7 +70,8 @@ export function addCommon(cmd: Command): Command {
 
 export function addDownloadExtras(cmd: Command): Command {
   return cmd
-    .option('--verify', 'read every written byte back and compare')
+    .option('--verify', 'refuse a device that cannot be read back (every download is verified where the device allows it)')
+    .option('--no-verify', 'do not read the written bytes back')
     .option('--skip-unchanged', 'read each sector first; erase and write only the sectors that differ')
     .option('--dry-run', 'resolve the device and print the plan (erases, writes, leave); transfer nothing')
     .addOption(new Option('--format <format>', 'file format (default: detected from the content)').choices(INPUT_FORMATS))

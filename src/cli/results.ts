@@ -5,6 +5,7 @@
  * made here from the typed `end` values.
  */
 import { hex16 } from '../shared/errors.js';
+import { VERIFY_SKIP_TEXT } from '../ops/verify-text.js';
 import type { CommandResult, DetachResult, DeviceSummary, DownloadResult, PhaseSummary, UploadResult, VerifySkipped } from '../ops/types.js';
 
 /** What one finished operation reports. */
@@ -25,6 +26,8 @@ export interface CliResult {
   verified?: boolean | undefined;
   /** Download: why it was not read back. */
   verifySkipped?: VerifySkipped | undefined;
+  /** The same, in words for the summary line. */
+  notVerified?: string | undefined;
   /** Download: sectors and bytes left alone because they already held the image. */
   skipped?: { sectors: number; bytes: number } | undefined;
   /** Download: bytes actually written (less than `bytes` when sectors were skipped). */
@@ -68,7 +71,7 @@ export function fromDownload(r: DownloadResult): CliResult {
     outcome: downloadOutcome(r),
     end: r.end,
     verified: r.verified,
-    ...(r.verifySkipped === undefined ? {} : { verifySkipped: r.verifySkipped }),
+    ...(r.verifySkipped === undefined ? {} : { verifySkipped: r.verifySkipped, notVerified: r.verifySkipped === 'off' ? '--no-verify' : VERIFY_SKIP_TEXT[r.verifySkipped] }),
     ...(r.skipped === undefined ? {} : { skipped: r.skipped, written: r.written }),
   };
 }

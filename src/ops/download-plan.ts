@@ -19,6 +19,9 @@ import { isOptionBytesRegion, massEraseWarning, orderForWillReset, type Warning 
 import { summarize } from './summary.js';
 import type { PreparedTarget } from './target.js';
 import type { DeviceSummary, DownloadRequest, VerifySkipped } from './types.js';
+import { VERIFY_SKIP_TEXT } from './verify-text.js';
+
+export { VERIFY_SKIP_TEXT };
 
 /** One alt setting's share of a download. */
 export interface JobPart {
@@ -156,14 +159,6 @@ function verifyDecision(req: DownloadRequest, p: PreparedTarget, parts: JobPart[
   return { verify: false, skipped: why };
 }
 
-/** Why a download was not read back, in words. */
-export const VERIFY_SKIP_TEXT: Record<VerifySkipped, string> = {
-  off: 'verification was turned off',
-  'upload-not-supported': 'its DFU interface cannot upload (bitCanUpload is 0)',
-  'not-readable': 'the memory layout says part of the written memory cannot be read',
-  'leaves-after-manifestation': 'it leaves DFU mode after manifestation, so nothing can be read back',
-  'resets-after-write': 'the chip resets after the write (option bytes, will-reset)',
-};
 
 function writesReadable(part: JobPart): boolean {
   const segs = part.layout?.segments ?? [];

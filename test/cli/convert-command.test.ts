@@ -177,7 +177,7 @@ describe('convert: refusals and exit codes', () => {
         inBytes: (await readFile(join(FORMATS, 'firmware-elf32.elf'))).length,
         outBytes: fileBytes,
         dataBytes: 55,
-        segments: [{ address: 0x08000000, length: 55 }],
+        segments: [{ address: 0x08000000, addressHex: '0x08000000', length: 55 }],
         targets: [{ alternateSetting: 0, name: 'ST...', elements: 1, bytes: 55 }],
       });
       assert.equal(fileBytes, 11 + 274 + 8 + 55 + 16);

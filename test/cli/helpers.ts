@@ -94,8 +94,7 @@ export function downloadResult(over: Partial<DownloadResult> = {}): DownloadResu
     end: 'left-bus',
     manifested: false,
     optionBytes: false,
-    verified: false,
-    verifySkipped: 'off',
+    verified: true,
     ...over,
   };
 }
@@ -216,4 +215,26 @@ export function backendFactory(make: () => UsbBackend = () => new RecordingBacke
       return b;
     },
   };
+}
+
+/**
+ * What `value` looks like in the CLI's JSON output, by the documented rule:
+ * every address (`address`, `start`, `end`, `at`, `leaveAddress`, `jumpAddress`) gets an
+ * `…Hex` sibling `0x%08x`, every USB id or version (`vendorId`, `productId`, `idVendor`,
+ * `idProduct`, `bcdDevice`, `bcdUSB`, `bcdDFU`, `bcdDFUVersion`, `suffixVendorId`,
+ * `suffixProductId`) one `0x%04x`; undefined properties are dropped.
+ */
+export function jsonView(value: unknown): unknown {
+  const addresses = ['address', 'start', 'end', 'at', 'leaveAddress', 'jumpAddress'];
+  const ids = ['vendorId', 'productId', 'idVendor', 'idProduct', 'bcdDevice', 'bcdUSB', 'bcdDFU', 'bcdDFUVersion', 'suffixVendorId', 'suffixProductId'];
+  if (Array.isArray(value)) return value.map(jsonView);
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    out[k] = jsonView(v);
+    if (typeof v === 'number' && addresses.includes(k)) out[`${k}Hex`] = '0x' + v.toString(16).padStart(8, '0');
+    if (typeof v === 'number' && ids.includes(k)) out[`${k}Hex`] = '0x' + v.toString(16).padStart(4, '0');
+  }
+  return out;
 }

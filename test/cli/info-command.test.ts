@@ -79,7 +79,7 @@ describe('info --json', () => {
       format: 'elf',
       formatName: 'ELF',
       addressed: true,
-      segments: [{ address: 0x08000000, length: 55 }],
+      segments: [{ address: 0x08000000, addressHex: '0x08000000', length: 55 }],
       totalBytes: 55,
       startAddress: doc['startAddress'],
     });

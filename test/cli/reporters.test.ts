@@ -74,8 +74,8 @@ async function feed(io: MemoryIo, output: OutputOptions, withResult = true): Pro
 
 const PLAIN_LINES = [
   'erase: start (131072 bytes)',
-  'erase: 10% (16384/131072 bytes, 64.0 KiB/s)',
-  'erase: 20% (32768/131072 bytes, 64.0 KiB/s)',
+  'erase: 12% (16384/131072 bytes, 64.0 KiB/s)',
+  'erase: 25% (32768/131072 bytes, 64.0 KiB/s)',
   'erase: 50% (65536/131072 bytes, 64.0 KiB/s)',
   'erase: done, 131072 bytes in 2.00 s (64.0 KiB/s)',
   'dfu-flash: warning: transfer size 4096 is above what the device reports (2048)',
@@ -86,7 +86,7 @@ const PLAIN_LINES = [
   'download: done, 102400 bytes in 5.12 s (19.5 KiB/s)',
   'leave: start',
   'leave: done in 0.10 s',
-  'Downloaded 102400 bytes to 0483:df11 (1-1) alt 0 in 6.12 s; device left DFU mode',
+  'Downloaded 102400 bytes to 0483:df11 (1-1) alt 0 in 6.12 s, verified; device left DFU mode',
 ];
 
 function assertNoControlChars(s: string): void {
@@ -123,7 +123,7 @@ describe('plain reporter (stderr not a TTY)', () => {
     reporter.emit({ type: 'phase-start', phase: 'upload', totalBytes: 100 });
     reporter.emit({ type: 'phase-progress', phase: 'upload', bytes: 55, totalBytes: 100 });
     reporter.emit({ type: 'phase-end', phase: 'upload', bytes: 100, elapsedMs: 0 });
-    assert.equal(io.err(), 'upload: start (100 bytes)\nupload: 50% (55/100 bytes)\nupload: done, 100 bytes in 0.00 s\n');
+    assert.equal(io.err(), 'upload: start (100 bytes)\nupload: 55% (55/100 bytes)\nupload: done, 100 bytes in 0.00 s\n');
   });
 });
 
@@ -146,17 +146,18 @@ describe('JSON reporter', () => {
         transferSize: 2048,
         massErase: false,
         erase: [
-          { address: 0x08000000, size: 0x4000 },
-          { address: 0x08004000, size: 0x4000 },
+          { address: 0x08000000, addressHex: '0x08000000', size: 0x4000 },
+          { address: 0x08004000, addressHex: '0x08004000', size: 0x4000 },
         ],
-        writes: [{ address: 0x08000000, length: 102400, blocks: 50 }],
-        leave: { address: 0x08000000 },
+        writes: [{ address: 0x08000000, addressHex: '0x08000000', length: 102400, blocks: 50 }],
+        leave: { address: 0x08000000, addressHex: '0x08000000' },
         willReset: false,
         totals: { eraseBytes: 131072, writeBytes: 102400, blocks: 50 },
       },
     });
     assert.deepEqual(parsed[2], { type: 'phase-progress', phase: 'erase', bytes: 16384, totalBytes: 131072 });
-    assert.deepEqual(parsed.at(-1), { type: 'result', ok: true, ...cliDownloadResult() });
+    const result = cliDownloadResult();
+    assert.deepEqual(parsed.at(-1), { type: 'result', ok: true, ...result, device: { ...result.device, vendorIdHex: '0x0483', productIdHex: '0xdf11' } });
     // warnings still reach people on stderr; no progress or summary there
     assert.equal(io.err(), 'dfu-flash: warning: transfer size 4096 is above what the device reports (2048)\n  hint: drop -t\n');
   });
@@ -192,7 +193,7 @@ describe('TTY reporter', () => {
     assert.match(plain, /download \(Internal Flash\) █{25} 100% 102400\/102400 B {2}done in 5\.12 s \(19\.5 KiB\/s\)/);
     assert.match(plain, /leave\s+done in 0\.10 s/);
     assert.ok(plain.includes('dfu-flash: warning: transfer size 4096 is above what the device reports (2048)\n'));
-    assert.ok(plain.endsWith('Downloaded 102400 bytes to 0483:df11 (1-1) alt 0 in 6.12 s; device left DFU mode\n'));
+    assert.ok(plain.endsWith('Downloaded 102400 bytes to 0483:df11 (1-1) alt 0 in 6.12 s, verified; device left DFU mode\n'));
     assert.equal(io.out(), '');
   });
   test('colour follows the terminal and NO_COLOR', async () => {
@@ -228,7 +229,7 @@ describe('formatters', () => {
   });
   test('summary sentences', () => {
     const cwd = '/work/proj';
-    assert.equal(summaryLine(cliDownloadResult(), cwd), 'Downloaded 102400 bytes to 0483:df11 (1-1) alt 0 in 6.12 s; device left DFU mode');
+    assert.equal(summaryLine(cliDownloadResult(), cwd), 'Downloaded 102400 bytes to 0483:df11 (1-1) alt 0 in 6.12 s, verified; device left DFU mode');
     assert.equal(
       summaryLine({ operation: 'upload', device: { ...DEVICE, alternateSetting: 1 }, bytes: 16384, elapsedMs: 1020, phases: [], file: '/work/proj/out/dump.bin' }, cwd),
       'Uploaded 16384 bytes from 0483:df11 (1-1) alt 1 to out/dump.bin in 1.02 s',

@@ -8,7 +8,7 @@ import { run } from '../../src/cli/main.js';
 import type { OpsApi } from '../../src/cli/io.js';
 import { DfuFlashError } from '../../src/shared/errors.js';
 import { FakeClock } from '../../src/transport/clock.js';
-import { FakeSimBackend, RecordingBackend, backendFactory, cliDownloadResult, downloadResult, fakeOps, memoryIo, uploadResult } from './helpers.js';
+import { FakeSimBackend, RecordingBackend, backendFactory, cliDownloadResult, downloadResult, fakeOps, jsonView, memoryIo, uploadResult } from './helpers.js';
 import { BMP_RUNTIME, STM32F4 } from './fixtures-devices.js';
 
 async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
@@ -37,7 +37,7 @@ describe('download', () => {
       const code = await run(['download', '-d', '0483:df11', '-s', '0x08000000:leave', 'fw.bin'], io, { ops, createBackend: factory.createBackend, clock });
       assert.equal(code, 0);
       assert.equal(io.out(), '');
-      assert.equal(io.err(), 'Downloaded 102400 bytes to 0483:df11 (1-1) alt 0 in 6.12 s; device left DFU mode\n');
+      assert.equal(io.err(), 'Downloaded 102400 bytes to 0483:df11 (1-1) alt 0 in 6.12 s, verified; device left DFU mode\n');
       assert.deepEqual(factory.requests, [{ kind: 'usb', clock }]);
       assert.equal((factory.backends[0] as RecordingBackend).disposed, 1);
       assert.deepEqual(ops.calls.map((c) => c.op), ['download']);
@@ -83,7 +83,7 @@ describe('download', () => {
         { type: 'phase-start', phase: 'download', totalBytes: 4 },
         { type: 'phase-progress', phase: 'download', bytes: 4, totalBytes: 4 },
         { type: 'phase-end', phase: 'download', bytes: 4, elapsedMs: 2 },
-        { type: 'result', ok: true, ...cliDownloadResult() },
+        jsonView({ type: 'result', ok: true, ...cliDownloadResult() }),
       ]);
       assert.equal(io.err(), '');
     }));
@@ -117,7 +117,7 @@ describe('download', () => {
       assert.deepEqual(JSON.parse(io.out().trimEnd().split('\n').at(-1)!), {
         type: 'result',
         ok: false,
-        error: { code: 'VERIFY_MISMATCH', message: 'read-back differs at 0x08000010', hint: null, details: { address: 0x08000010 } },
+        error: { code: 'VERIFY_MISMATCH', message: 'read-back differs at 0x08000010', hint: null, details: { address: 0x08000010, addressHex: '0x08000010' } },
         exitCode: 79,
       });
       assert.equal(io.err(), 'dfu-flash: error: read-back differs at 0x08000010\n');
@@ -216,7 +216,7 @@ describe('list', () => {
     const code = await run(['list', '--json', '-d', ',*:*'], io, { ops: fakeOps({ devices: [STM32F4, BMP_RUNTIME] }), createBackend: backendFactory().createBackend });
     assert.equal(code, 0);
     assert.equal(io.out().split('\n').length, 2);
-    assert.deepEqual(JSON.parse(io.out()), { type: 'result', ok: true, operation: 'list', devices: [{ index: 1, ...JSON.parse(JSON.stringify(STM32F4)) }] });
+    assert.deepEqual(JSON.parse(io.out()), jsonView({ type: 'result', ok: true, operation: 'list', devices: [{ index: 1, ...JSON.parse(JSON.stringify(STM32F4)) }] }));
   });
 
   test('--json: a filtered device keeps its number from the whole listing', async () => {

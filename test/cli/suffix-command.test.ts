@@ -174,7 +174,7 @@ describe('suffix remove', { skip: SKIP }, () => {
         output: join(dir, 'z.dfu'),
         inBytes: 2064,
         outBytes: 2048,
-        suffix: { bcdDevice: 0xffff, idProduct: 0x0189, idVendor: 0x28e9, bcdDFU: 0x0100, length: 16, crc: 0x64daf408, crcOk: true },
+        suffix: { bcdDevice: 0xffff, bcdDeviceHex: '0xffff', idProduct: 0x0189, idProductHex: '0x0189', idVendor: 0x28e9, idVendorHex: '0x28e9', bcdDFU: 0x0100, bcdDFUHex: '0x0100', length: 16, crc: 0x64daf408, crcOk: true },
       });
       assert.equal(io.err(), '');
     }));

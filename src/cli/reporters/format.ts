@@ -90,8 +90,14 @@ export function summaryLine(r: OperationResult, cwd: string, context: SummaryCon
       break;
     case 'download':
       if (r.plan !== undefined) return `Dry run: planned a download of ${r.bytes} bytes to ${device} ${alt}; nothing was sent to the device`;
+      if (r.written === 0 && r.skipped !== undefined) {
+        const sectors = `${r.skipped.sectors} ${r.skipped.sectors === 1 ? 'sector' : 'sectors'}`;
+        s = `Nothing needed writing: the ${sectors} the image covers on ${device} ${alt} already hold its ${r.bytes} bytes (checked in ${time})`;
+        break;
+      }
       s = `Downloaded ${r.bytes} bytes to ${device} ${alt} in ${time}`;
       if (r.verified === true) s += ', verified';
+      else if (r.notVerified !== undefined) s += `, not verified (${r.notVerified})`;
       if (r.skipped !== undefined) s += skippedText(r.skipped, context.plannedSectors);
       break;
     case 'upload': {

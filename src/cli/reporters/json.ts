@@ -7,7 +7,23 @@ import type { FlashEvent } from '../../dfu/events.js';
 import type { DfuFlashError } from '../../shared/errors.js';
 import type { CliResult as OperationResult } from '../results.js';
 
-/** JSON.stringify that survives bigint, byte arrays, Maps, Sets, Errors and cycles (shared objects are fine). */
+/** Numbers people read in hex: memory addresses (0x%08x) and USB ids and versions (0x%04x). */
+const ADDRESS_KEYS = new Set(['address', 'start', 'end', 'at', 'leaveAddress', 'jumpAddress']);
+const ID_KEYS = new Set(['vendorId', 'productId', 'idVendor', 'idProduct', 'bcdDevice', 'bcdUSB', 'bcdDFU', 'bcdDFUVersion', 'suffixVendorId', 'suffixProductId']);
+
+/** The hex spelling beside an address or id: `"address": 134217728, "addressHex": "0x08000000"`. */
+function hexOf(key: string, v: unknown): string | undefined {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return undefined;
+  if (ADDRESS_KEYS.has(key)) return '0x' + v.toString(16).padStart(8, '0');
+  if (ID_KEYS.has(key)) return '0x' + v.toString(16).padStart(4, '0');
+  return undefined;
+}
+
+/**
+ * JSON.stringify that survives bigint, byte arrays, Maps, Sets, Errors and
+ * cycles (shared objects are fine), and gives every address and USB id a
+ * `…Hex` string beside its number.
+ */
 export function toJsonLine(value: unknown): string {
   return JSON.stringify(jsonSafe(value, new Set()));
 }
@@ -27,7 +43,11 @@ function jsonSafe(v: unknown, ancestors: Set<object>): unknown {
     const toJSON = (v as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') return jsonSafe(toJSON.call(v), ancestors);
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = jsonSafe(x, ancestors);
+    for (const [k, x] of Object.entries(v)) {
+      out[k] = jsonSafe(x, ancestors);
+      const hex = hexOf(k, x);
+      if (hex !== undefined && !(`${k}Hex` in v)) out[`${k}Hex`] = hex;
+    }
     return out;
   } finally {
     ancestors.delete(v);

@@ -1,7 +1,8 @@
 /**
  * Progress as plain lines, for stderr that is not a terminal (CI logs, pipes):
- * a line when a phase starts and ends, and one each time another 10 % is done.
- * No control characters, no colour.
+ * a line when a phase starts and ends, and one each time at least another
+ * 10 % is done, with the true percentage (blocks of 12.5 % give 12 %, 25 %,
+ * 37 %…, never a jump from 30 % to 50 %). No control characters, no colour.
  *
  *   download: start (102400 bytes)
  *   download: 40% (40960/102400 bytes, 19.5 KiB/s)
@@ -14,8 +15,8 @@ import type { LineSink } from './types.js';
 
 interface PhaseState {
   startedAt: number;
-  /** Last tenth printed (0 = none yet). */
-  tenths: number;
+  /** Bytes at the last progress line (0 = none yet). */
+  printed: number;
 }
 
 export class PlainProgress {
@@ -29,7 +30,7 @@ export class PlainProgress {
   handle(e: FlashEvent): void {
     switch (e.type) {
       case 'phase-start': {
-        this.phases.set(e.phase, { startedAt: this.clock.now(), tenths: 0 });
+        this.phases.set(e.phase, { startedAt: this.clock.now(), printed: 0 });
         const label = e.label === undefined || e.label === '' ? '' : oneLine(e.label);
         const detail = [e.totalBytes > 0 ? `${e.totalBytes} bytes` : '', label].filter((s) => s !== '').join(', ');
         this.out(`${e.phase}: start${detail === '' ? '' : ` (${detail})`}\n`);
@@ -39,12 +40,11 @@ export class PlainProgress {
         const p = this.phases.get(e.phase);
         if (p === undefined || e.totalBytes <= 0) return;
         // 100 % is left to the phase's end line.
-        const tenths = Math.floor((e.bytes * 10) / e.totalBytes);
-        if (tenths <= p.tenths || tenths >= 10) return;
-        p.tenths = tenths;
+        if (e.bytes >= e.totalBytes || (e.bytes - p.printed) * 10 < e.totalBytes) return;
+        p.printed = e.bytes;
         const rate = rateOf(e.bytes, this.clock.now() - p.startedAt);
         const rateText = rate === undefined ? '' : `, ${formatRate(rate)}`;
-        this.out(`${e.phase}: ${tenths * 10}% (${e.bytes}/${e.totalBytes} bytes${rateText})\n`);
+        this.out(`${e.phase}: ${Math.floor((e.bytes * 100) / e.totalBytes)}% (${e.bytes}/${e.totalBytes} bytes${rateText})\n`);
         return;
       }
       case 'phase-end': {
