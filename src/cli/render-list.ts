@@ -54,7 +54,7 @@ function altLines(alt: ListedAlt, formatLayout: LayoutFormatter): string[] {
     alt.name !== undefined
       ? JSON.stringify(alt.name)
       : alt.nameError !== undefined
-        ? `(name unreadable: ${oneLine(alt.nameError)})`
+        ? '(name unreadable)'
         : '(no name)';
   const head = `  intf ${alt.interfaceNumber} alt ${alt.alternateSetting}  `;
   const pad = ' '.repeat(head.length);
@@ -64,11 +64,21 @@ function altLines(alt: ListedAlt, formatLayout: LayoutFormatter): string[] {
   return lines;
 }
 
+/** String reads that failed because of the device (not permissions or another program): what went wrong, in two words. */
+const DEVICE_SIDE: Record<string, string> = { STALL: 'it stalled them', TIMEOUT: 'no answer', USB_IO: 'a USB I/O error', DEVICE_GONE: 'it left the bus' };
+
 function notes(d: ListedDevice): string[] {
   const lines: string[] = [];
-  if (d.stringError !== undefined) {
-    lines.push(`  strings unreadable: ${oneLine(d.stringError.message)}`);
-    if (d.stringError.hint !== undefined && d.stringError.hint !== '') lines.push(`  hint: ${oneLine(d.stringError.hint)}`);
+  const e = d.stringError;
+  if (e !== undefined && e.code in DEVICE_SIDE) {
+    // the device itself did not give its strings: a known bootloader behaviour, cured by a replug
+    lines.push(`  strings unreadable: the device did not answer its string requests (${DEVICE_SIDE[e.code]})`);
+    lines.push(
+      '  hint: some bootloaders (the STM32CubeMX DFU class among them) enumerate like this now and then: unplug the board and plug it in again (download and upload reset it and read the strings again by themselves)',
+    );
+  } else if (e !== undefined) {
+    lines.push(`  strings unreadable: ${oneLine(e.message)}`);
+    if (e.hint !== undefined && e.hint !== '') lines.push(`  hint: ${oneLine(e.hint)}`);
   }
   if (d.serialNotUnique === true) {
     lines.push(`  note: serial ${JSON.stringify(d.serial ?? '')} cannot tell boards apart (every board of this kind reports it): use -p ${d.portPath} to select this one`);

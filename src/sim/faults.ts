@@ -13,6 +13,9 @@
  *                progresses: with times: Infinity, a device stuck busy; other requests: as 'silent'
  *   'corrupt'    (DNLOAD) the block is programmed with one bit flipped (byte 100, or the last): a silent
  *                corruption on the way that only a read-back finds
+ * `strings: true` (GET_DESCRIPTOR faults) limits the fault to string descriptors;
+ * `untilReset: true` clears it at the device's next USB bus reset — a glitch
+ * that re-enumerating cures, as the STM32CubeMX DFU class's unreadable strings.
  *   { status }   the request "fails" with that DFU status: a DNLOAD is accepted and its
  *                GETSTATUS reports dfuERROR/status; GETSTATUS itself reports dfuERROR/status;
  *                UPLOAD stalls with it; other DFU requests are acknowledged and leave the
@@ -42,6 +45,10 @@ export interface SimFaultSpec {
   nth?: number | undefined;
   times?: number | undefined;
   action: SimFaultAction;
+  /** GET_DESCRIPTOR: only string descriptors (type 3) match. */
+  strings?: boolean | undefined;
+  /** The fault is gone after the device's next USB bus reset. */
+  untilReset?: boolean | undefined;
 }
 
 interface ArmedFault {
@@ -68,11 +75,17 @@ export class SimFaults {
     return this.armed.filter((f) => f.fired < (f.spec.times ?? 1)).length;
   }
 
+  /** The device saw a USB bus reset: the faults that a reset cures are gone. */
+  busReset(): void {
+    for (let i = this.armed.length - 1; i >= 0; i--) if (this.armed[i]!.spec.untilReset) this.armed.splice(i, 1);
+  }
+
   /** Called for every request the device processes; returns the action of the first fault that fires. */
-  match(request: string): SimFaultAction | undefined {
+  match(request: string, setup?: { wValue: number }): SimFaultAction | undefined {
     let action: SimFaultAction | undefined;
+    const isString = setup !== undefined && setup.wValue >> 8 === 3;
     for (const f of this.armed) {
-      if (f.spec.request !== request) continue;
+      if (f.spec.request !== request || (f.spec.strings && !isString)) continue;
       f.seen++;
       const nth = f.spec.nth ?? 1;
       const times = f.spec.times ?? 1;

@@ -125,6 +125,7 @@ export class SimDevice implements SimUsbDevice {
     const now = this.clock.now();
     this.record(NO_SETUP, 'BUS_RESET', now, { kind: this.attached ? 'ack' : 'gone' }, 0, false);
     if (!this.attached) return;
+    this.faults.busReset();
     const leave = this.machine.busReset();
     if (leave !== undefined) {
       this.leaveBus(leave);
@@ -285,7 +286,7 @@ export class SimDevice implements SimUsbDevice {
   }
 
   private dispatch(setup: SetupPacket, data: Uint8Array | undefined, name: string, isDfu: boolean): SimControlResult {
-    const fault = this.faults.match(name);
+    const fault = this.faults.match(name, setup);
     if (fault === 'busy') return isDfu && name === 'DFU_GETSTATUS' ? this.machine.fakeBusy(this.clock.now()) : { kind: 'silent' };
     if (fault === 'silent') return { kind: 'silent' };
     if (fault === 'gone') {

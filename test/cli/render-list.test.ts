@@ -35,13 +35,22 @@ describe('list table', () => {
       '4  28e9:0189  DFU      -             2-8    12      1.1         256   download, upload, manifestation-tolerant',
       '  strings unreadable: cannot open 28e9:0189 at 2-8: permission denied',
       '  hint: install a udev rule: SUBSYSTEMS=="usb", ATTRS{idVendor}=="28e9", ATTRS{idProduct}=="0189", TAG+="uaccess"',
-      '  intf 0 alt 0  (name unreadable: LIBUSB_ERROR_ACCESS)',
+      '  intf 0 alt 0  (name unreadable)',
       '  intf 0 alt 1  (no name)',
       '',
       'Select one device with -N # (the number above), -p PATH or -S SERIAL.',
       '',
     ].join('\n');
     assert.equal(text, expected);
+  });
+
+  test('strings the device itself did not give: said as a bootloader glitch with the replug fix, not as a raw request', () => {
+    const d = { ...STM32F4, stringError: { code: 'STALL', message: 'GET_DESCRIPTOR (bmRequestType 0x80, wValue 0x0304, wIndex 1033, wLength 255) was stalled' }, alts: STM32F4.alts.map((a) => ({ ...a, name: undefined, nameError: 'stall', layout: undefined })) };
+    const lines = renderDeviceList([d], () => '').split('\n');
+    assert.ok(lines.includes('  strings unreadable: the device did not answer its string requests (it stalled them)'), lines.join('\n'));
+    assert.ok(lines.some((l) => /^ {2}hint: some bootloaders \(the STM32CubeMX DFU class among them\) enumerate like this now and then: unplug the board and plug it in again/.test(l)));
+    assert.ok(!lines.some((l) => /bmRequestType|dfu-flash list` to check/.test(l)), 'no raw request, no advice to run list again');
+    assert.ok(lines.includes('  intf 0 alt 0  (name unreadable)'));
   });
 
   test('regions come from formatLayout', () => {
