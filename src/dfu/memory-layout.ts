@@ -15,13 +15,12 @@
  *
  * Segments keep the order of the string. Regions may overlap (fwupd's own test
  * vector does); lookups then take the first segment listed.
+ *
+ * This module holds the layout as one concept: parsing the string, looking
+ * addresses up in it, and writing it, its sizes and ranges for people.
  */
 import { DfuFlashError, hex32 } from '../shared/errors.js';
 import type { MemoryLayout, MemorySegment } from './plan-types.js';
-
-export { findSegment, pageAt, layoutEnd, layoutRanges, nextAddress } from './layout-query.js';
-export type { LayoutPage, LayoutRange } from './layout-query.js';
-export { formatLayout, formatSize, formatRange } from './layout-format.js';
 
 const ADDRESS_SPACE_END = 0x1_0000_0000;
 
@@ -144,4 +143,116 @@ function layoutError(layout: string, problem: string, part: string): DfuFlashErr
     hint: LAYOUT_HINT,
     details: { layout, part },
   });
+}
+
+/** One sector (page) of a layout. */
+export interface LayoutPage {
+  start: number;
+  size: number;
+  segment: MemorySegment;
+}
+
+/** A half-open address range [start, end). */
+export interface LayoutRange {
+  start: number;
+  end: number;
+}
+
+/** The segment holding `address`, or undefined when the layout does not describe it. */
+export function findSegment(layout: MemoryLayout, address: number): MemorySegment | undefined {
+  return layout.segments.find((s) => address >= s.start && address < s.end);
+}
+
+/** The sector (page) holding `address`. */
+export function pageAt(layout: MemoryLayout, address: number): LayoutPage | undefined {
+  const segment = findSegment(layout, address);
+  if (segment === undefined) return undefined;
+  const index = Math.floor((address - segment.start) / segment.pageSize);
+  return { start: segment.start + index * segment.pageSize, size: segment.pageSize, segment };
+}
+
+/**
+ * End (exclusive) of the contiguous memory that starts at `address`: follows
+ * segments that begin where the previous one ends, across regions. Only segments
+ * accepted by `accept` count (e.g. readable ones). Undefined when `address`
+ * itself is not in an accepted segment.
+ */
+export function layoutEnd(
+  layout: MemoryLayout,
+  address: number,
+  accept: (segment: MemorySegment) => boolean = () => true,
+): number | undefined {
+  const first = findSegment(layout, address);
+  if (first === undefined || !accept(first)) return undefined;
+  let end = first.end;
+  for (;;) {
+    const next = findSegment(layout, end);
+    if (next === undefined || !accept(next)) return end;
+    end = next.end; // next contains `end`, so next.end > end: the loop terminates
+  }
+}
+
+/** The layout's memory as sorted, merged ranges (adjacent and overlapping segments joined). */
+export function layoutRanges(layout: MemoryLayout): LayoutRange[] {
+  const sorted = [...layout.segments].sort((a, b) => a.start - b.start);
+  const ranges: LayoutRange[] = [];
+  for (const s of sorted) {
+    const last = ranges[ranges.length - 1];
+    if (last !== undefined && s.start <= last.end) last.end = Math.max(last.end, s.end);
+    else ranges.push({ start: s.start, end: s.end });
+  }
+  return ranges;
+}
+
+/**
+ * The lowest address ≥ `from` that lies in a segment accepted by `accept`
+ * (and is found as that segment by findSegment), or undefined.
+ */
+export function nextAddress(
+  layout: MemoryLayout,
+  from: number,
+  accept: (segment: MemorySegment) => boolean = () => true,
+): number | undefined {
+  const bounds = layout.segments.flatMap((s) => [s.start, s.end]).filter((a) => a > from);
+  const candidates = [from, ...bounds].sort((a, b) => a - b);
+  for (const a of candidates) {
+    const s = findSegment(layout, a);
+    if (s !== undefined && accept(s)) return a;
+  }
+  return undefined;
+}
+
+const KIB = 1024;
+const MIB = 1024 * 1024;
+
+/** 16384 → '16 KiB', 1048576 → '1 MiB', 40 → '40 B', 1536 → '1536 B' (exact values only). */
+export function formatSize(bytes: number): string {
+  if (bytes >= MIB && bytes % MIB === 0) return `${bytes / MIB} MiB`;
+  if (bytes >= KIB && bytes % KIB === 0) return `${bytes / KIB} KiB`;
+  return `${bytes} B`;
+}
+
+/** A half-open range [start, end) printed with its last byte: '0x08000000-0x080fffff'. */
+export function formatRange(start: number, end: number): string {
+  return `${hex32(start)}-${hex32(end - 1)}`;
+}
+
+/**
+ * One line for listings: each region's start address, then its sector groups.
+ * '@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg' → '0x08000000 4×16 KiB g, 1×64 KiB g, 7×128 KiB g'.
+ * A segment that does not start where the previous one ended opens a new region ('; ').
+ * An empty layout gives 'no sectors'.
+ */
+export function formatLayout(layout: MemoryLayout): string {
+  const regions: string[][] = [];
+  let previous: MemorySegment | undefined;
+  for (const s of layout.segments) {
+    const group = `${s.count}×${formatSize(s.pageSize)} ${s.type}`;
+    const current = regions[regions.length - 1];
+    if (current !== undefined && previous !== undefined && s.start === previous.end) current.push(group);
+    else regions.push([hex32(s.start), group]);
+    previous = s;
+  }
+  if (regions.length === 0) return 'no sectors';
+  return regions.map(([address, ...groups]) => `${address} ${groups.join(', ')}`).join('; ');
 }

@@ -1,8 +1,8 @@
 /** What --dry-run prints: a download plan as plain lines, one step per line, then the totals. */
 import { hex32 } from '../shared/errors.js';
 import type { DownloadPlan, EraseStep, MemoryLayout } from './plan-types.js';
-import { pageAt } from './layout-query.js';
-import { formatSize } from './layout-format.js';
+import { pageAt } from './memory-layout.js';
+import { formatSize } from './memory-layout.js';
 
 export function describePlan(plan: DownloadPlan, layout?: MemoryLayout): string[] {
   return plan.protocol === 'dfu' ? describeDfu(plan) : describeDfuse(plan, layout);

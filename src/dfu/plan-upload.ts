@@ -7,9 +7,9 @@
  */
 import { DfuFlashError, hex32 } from '../shared/errors.js';
 import type { MemoryLayout } from './plan-types.js';
-import { findSegment, layoutEnd, layoutRanges, nextAddress, pageAt } from './layout-query.js';
-import { formatRange, formatSize } from './layout-format.js';
-import { checkTransferSize, describeAccess } from './plan-checks.js';
+import { findSegment, layoutEnd, layoutRanges, nextAddress, pageAt } from './memory-layout.js';
+import { formatRange, formatSize } from './memory-layout.js';
+import { checkTransferSize, describeAccess } from './planner.js';
 
 const ADDRESS_SPACE_END = 0x1_0000_0000;
 

@@ -6,7 +6,7 @@
  */
 import { hex32 } from '../shared/errors.js';
 import { applyIdentityQuirks, quirksFor } from './quirk-table.js';
-import { formatSize } from './layout-format.js';
+import { formatSize } from './memory-layout.js';
 import { parseMemoryLayout } from './memory-layout.js';
 import type { Quirks } from './quirks.js';
 import type { DownloadPlan, MemoryLayout } from './plan-types.js';

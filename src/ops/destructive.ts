@@ -4,8 +4,8 @@
  * with a `warning` event naming the region and its size before it is done.
  */
 import { DfuFlashError, hex32 } from '../shared/errors.js';
-import { formatRange, formatSize } from '../dfu/layout-format.js';
-import { byteCount } from '../dfu/plan-checks.js';
+import { formatRange, formatSize } from '../dfu/memory-layout.js';
+import { byteCount } from '../dfu/planner.js';
 import type { DownloadPlan, MemoryLayout } from '../dfu/plan-types.js';
 
 export interface Warning {

@@ -3,7 +3,7 @@ import { DfuFlashError, hex32 } from '../shared/errors.js';
 import { dfuseRead } from '../dfu/dfuse.js';
 import { dfu11Upload } from '../dfu/dfu11.js';
 import { PhaseTracker, type DfuSession } from '../dfu/session.js';
-import { expectedPageContents, pruneUnchangedPages, type PrunedPlan } from '../dfu/plan-prune.js';
+import { expectedPageContents, pruneUnchangedPages, type PrunedPlan } from '../dfu/planner.js';
 import type { DownloadPlan } from '../dfu/plan-types.js';
 
 function firstDifference(a: Uint8Array, b: Uint8Array): number {

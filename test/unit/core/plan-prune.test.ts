@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseMemoryLayout } from '../../../src/dfu/memory-layout.js';
 import { planDfuseDownload } from '../../../src/dfu/planner.js';
-import { expectedPageContents, pruneUnchangedPages } from '../../../src/dfu/plan-prune.js';
+import { expectedPageContents, pruneUnchangedPages } from '../../../src/dfu/planner.js';
 
 const F1 = parseMemoryLayout('@Internal Flash  /0x08000000/64*001Kg');
 
