@@ -34,3 +34,23 @@ test('abort.mjs stops half way with ABORTED, and the next download succeeds', ()
   const { stdout } = example('abort.mjs');
   assert.match(stdout, /^aborted: the operation was aborted during the download at 0x0800[0-9a-f]{4}\nsecond download: 65536 bytes, verified true\n$/);
 });
+
+test("the README's \"Use it from Node\" example runs as it is written", async () => {
+  const { readFile, writeFile, rm } = await import('node:fs/promises');
+  const readme = await readFile(`${REPO}README.md`, 'utf8');
+  const section = readme.slice(readme.indexOf('## Use it from Node'));
+  const code = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(code !== undefined, 'the section has a js code block');
+  // inside the repository, so that 'dfu-flash' resolves to this package (self-reference)
+  const file = `${REPO}dist/readme-example.mjs`; // git ignores dist/
+  await writeFile(file, code);
+  try {
+    const r = spawnSync(process.execPath, [file], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^1-1 dfu 315A28A0B956 /m);
+    assert.match(r.stdout, /65536 bytes, verified: true, end: left-bus/);
+    assert.match(r.stdout, /read 1024 bytes back from dapboot/);
+  } finally {
+    await rm(file, { force: true });
+  }
+});
