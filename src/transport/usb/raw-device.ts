@@ -4,17 +4,10 @@
  * fakes, so the deadline, close and listing logic run without libusb.
  */
 import type { SetupPacket } from '../types.js';
+import type { DeviceDescriptor } from '../descriptors/parse.js';
 
-export interface RawDeviceDescriptor {
-  bcdUSB: number;
-  bMaxPacketSize0: number;
-  idVendor: number;
-  idProduct: number;
-  bcdDevice: number;
-  iManufacturer: number;
-  iProduct: number;
-  iSerialNumber: number;
-}
+/** What libusb gives of the device descriptor without I/O (the fields dfu-flash uses). */
+export type RawDeviceDescriptor = Pick<DeviceDescriptor, 'bcdUSB' | 'bMaxPacketSize0' | 'idVendor' | 'idProduct' | 'bcdDevice' | 'iManufacturer' | 'iProduct' | 'iSerialNumber'>;
 
 export interface RawInterfaceDescriptor {
   bInterfaceNumber: number;
