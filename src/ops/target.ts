@@ -5,7 +5,7 @@
  * quirks, the functional descriptor, the dialect, the transfer size and the
  * memory layouts. Everything here is decided before the first DFU request.
  */
-import { DfuFlashError, hex32 } from '../shared/errors.js';
+import { DfuFlashError } from '../shared/errors.js';
 import { functionalWithQuirks, layoutWithQuirks, quirkedBackend, resolveQuirks } from '../dfu/quirk-apply.js';
 import { isDfuseInterface } from '../dfu/device-mode.js';
 import { isDfuseLayout, parseMemoryLayout } from '../dfu/memory-layout.js';
@@ -71,9 +71,9 @@ export function layoutOf(alt: DfuAltSetting): MemoryLayout {
  */
 export async function prepareTarget(ctx: OpContext, selector: DeviceSelector, opts: PrepareOptions = {}): Promise<PreparedTarget> {
   const c: OpContext = { ...ctx, backend: quirkedBackend(ctx.backend, opts.forceQuirks) };
-  const acquired: Acquired = await acquireDfuTarget(c, selector, opts);
-  const { target } = acquired;
-  const release = claimBoard(ctx.backend, target.device);
+  // the board is taken as soon as it is chosen, before a detach or anything else is sent to it
+  const acquired: Acquired & { release: () => void } = await acquireDfuTarget(c, selector, opts, (device) => claimBoard(ctx.backend, device));
+  const { target, release } = acquired;
   try {
     const { quirks, applied } = resolveQuirks(target.device, target.alt, opts.forceQuirks);
     if (applied.length > 0) c.emit({ type: 'debug', message: `device quirks: ${applied.join(', ')}` });
@@ -114,10 +114,4 @@ export async function prepareTarget(ctx: OpContext, selector: DeviceSelector, op
     release();
     throw e;
   }
-}
-
-/** The lowest address of a layout's first segment, for messages ('e.g. 0x08000000'). */
-export function layoutStart(layout: MemoryLayout): string | undefined {
-  const start = layout.segments[0]?.start;
-  return start === undefined ? undefined : hex32(start);
 }

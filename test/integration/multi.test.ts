@@ -57,3 +57,16 @@ test('a second operation on a board that one is using is refused with BUSY befor
   // and the board is free again afterwards
   assert.equal((await download(options)).verified, true);
 });
+
+test('a runtime board is taken before it is detached: a second download at the same time is refused, and DETACH is sent once', async () => {
+  const r = rig(['runtime-app']);
+  const app = r.device();
+  const options = { backend: r.backend, clock: r.clock, image: pattern(4096, 9), address: 0x08000000 };
+  const first = download(options);
+  await new Promise((resolve) => setImmediate(resolve));
+  await assert.rejects(download(options), (e: unknown) => isDfuFlashError(e, 'BUSY'));
+  const done = await first;
+  assert.equal(done.verified, true);
+  assert.equal(app.transcript.filter((t) => t.request === 'DFU_DETACH').length, 1);
+  assert.deepEqual(r.backend.bus.devices.at(-1)!.readFlash(0x08000000, 4096), pattern(4096, 9));
+});
