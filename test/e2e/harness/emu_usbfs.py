@@ -52,6 +52,9 @@ class EmuDevice:
         self.claims = {}
         self.read_pos = {}
         self.gone = False
+        # the device has left the bus but its bus event has not been handled yet: URBs wait (none reaches
+        # the device) and fail when the event removes it
+        self.leaving = False
         os.makedirs(os.path.dirname(node_path), exist_ok=True)
         os.mkfifo(node_path, 0o666)
         self.fifo = os.open(node_path, os.O_RDWR | os.O_NONBLOCK)
@@ -95,7 +98,7 @@ class EmuDevice:
 
     # ---- EP0 pipeline ----------------------------------------------------
     def _pump(self):
-        if self.current is not None or not self.queue or self.gone:
+        if self.current is not None or not self.queue or self.gone or self.leaving:
             return
         urb = self.queue.popleft()
         self.current = urb
@@ -112,8 +115,16 @@ class EmuDevice:
                 return
             status = STATUS_BY_RESULT.get(result, -errno.EPROTO)
             data = bytes.fromhex(reply.get('data') or '') if urb.is_in and status == 0 else b''
+            if result == 'gone':
+                # the device left instead of answering: this URB fails with the others when its bus
+                # event removes it (sysfs and the failures together, as the kernel does)
+                self.leaving = True
+                return
             self.current = None
             self._finish(urb, status, data[: urb.w_length])
+            if reply.get('leaves'):
+                self.leaving = True  # off the bus once this answer is out: nothing more reaches it
+                return
             self._pump()
 
     def _finish(self, urb, status, in_data=b''):
@@ -140,6 +151,11 @@ class EmuDevice:
         urb.urb_data.update(28, list(struct.pack('<i', len(urb.in_data) if urb.is_in else (len(urb.out_data) if urb.status == 0 else 0))))
         if urb.in_data:
             urb.buf_data.update(8, list(urb.in_data))
+
+    def stop_sending(self):
+        """The device is leaving (its removal is on its way to the main loop): nothing more reaches it."""
+        with self.lock:
+            self.leaving = True
 
     def unplug(self):
         """The device left the bus: every queued URB fails with -ESHUTDOWN."""
@@ -242,6 +258,11 @@ class EmuDevice:
         out_data = b'' if setup[0] & 0x80 else buf[8:8 + w_length]
         urb = Urb(client, urb_data, buf_data, addr, setup, out_data)
         with self.lock:
+            # checked again under the lock unplug() takes: reading the URB from the client takes a while, and
+            # the device may have left meanwhile; an URB queued to a device that left would never complete
+            if self.gone:
+                client.complete(-1, errno.ENODEV)
+                return
             self.queue.append(urb)
             self._pump()
         client.complete(0, 0)
@@ -269,6 +290,9 @@ class EmuDevice:
 
         urb = Urb(client, None, None, 0, setup, out_data, sync_done=done)
         with self.lock:
+            if self.gone:  # as in _submit: refused, never queued to a device that left
+                client.complete(-1, errno.ENODEV)
+                return
             self.queue.append(urb)
             self._pump()
         if timeout_ms:

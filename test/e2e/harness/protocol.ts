@@ -8,6 +8,7 @@
  *        (`board` names the physical board: a later create with the same board carries its flash over)
  *   control { dev, setup, data }                 → { id, result: 'ack'|'stall'|'silent'|'gone', data? }
  *        (answered when the device completes: a busy device answers late; 'silent' never completes)
+ *        (`leaves: true`: the device is off the bus once this answer is out; its bus event follows)
  *   cancel { dev, ref }                          → { id, ok }  (the host discarded URB `ref`; its answer is dropped)
  *   setInterface { dev, interface, alt }         → { id, ok }
  *   reset { dev }                                → { id, ok, gone }

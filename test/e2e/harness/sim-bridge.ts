@@ -134,8 +134,17 @@ async function handle(req: Request, factory: Factory, simSource: string): Promis
       if (pull !== undefined) entry.triggered = true;
       if (pull === 'before') pullPlug(entry, entry.trigger!.reason);
       const result: SimControlResult = await entry.device.control(setup, out);
+      // `leaves`: the device is off the bus once this answer is out (a schedule's 'after', or a device that
+      // left while answering, as one starting its manifestation), so the host sends it nothing more; its
+      // bus event follows, but a request the host submits meanwhile must not reach it
+      const leaves = pull === 'after' || entry.device.connected === false;
       if (!dropped.delete(req.id)) {
-        send({ id: req.id, result: result.kind, ...(result.kind === 'ack' && result.data ? { data: toHex(result.data) } : {}) });
+        send({
+          id: req.id,
+          result: result.kind,
+          ...(result.kind === 'ack' && result.data ? { data: toHex(result.data) } : {}),
+          ...(leaves ? { leaves: true } : {}),
+        });
       } // else the host discarded this URB
       // the answer is on its way; the device leaves before it can see another request
       if (pull === 'after') pullPlug(entry, entry.trigger!.reason);

@@ -122,8 +122,10 @@ class Host:
             self.log.write('event for unknown device: %r' % event)
             return
         self.log.write('bus event %s from sim %s: %s' % (kind, event.get('dev'), event.get('reason')))
-        device.unplug()  # queued URBs fail at once; sysfs and the schedule on the main loop
-        GLib.idle_add(self._left_idle, device, event)
+        # Nothing more reaches the device; its URBs fail in the same main-loop turn that removes it from
+        # sysfs (ahead of pending ioctls), so a process that saw them fail does not find it still listed.
+        device.stop_sending()
+        GLib.idle_add(self._left_idle, device, event, priority=GLib.PRIORITY_HIGH)
 
     def _left_idle(self, device, event):
         try:
