@@ -5,7 +5,7 @@
  */
 import { DfuState, DfuStatus } from './constants.js';
 import { DfuFlashError } from '../shared/errors.js';
-import { getStatusSettled, pollDelay } from './poll.js';
+import { getStatusSettled, pollDelay, waitAfterReply } from './poll.js';
 import { PhaseTracker, checkAbort, inSessionPhase, statusError, type DfuSession } from './session.js';
 import { describeState } from './status.js';
 import { looksGone, probeGone } from './gone.js';
@@ -113,7 +113,7 @@ export async function dfu11Manifest(session: DfuSession, blockNum: number): Prom
             details: { phase: 'manifest', state: reply.state },
           });
         }
-        await clock.sleep(delay);
+        await waitAfterReply(session, reply, delay);
         break;
       }
       default:

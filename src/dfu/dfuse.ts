@@ -12,7 +12,7 @@ import {
   DfuStatus,
 } from './constants.js';
 import { DfuFlashError, hex32, isDfuFlashError } from '../shared/errors.js';
-import { getStatusSettled, pollDelay, pollWhileBusy } from './poll.js';
+import { getStatusSettled, pollDelay, pollWhileBusy, waitAfterReply } from './poll.js';
 import { PhaseTracker, checkAbort, inPhase, inSessionPhase, statusError, type DfuSession } from './session.js';
 import { describeState, describeStatus } from './status.js';
 import { looksGone, probeGone } from './gone.js';
@@ -255,7 +255,7 @@ async function leaveRequest(session: DfuSession, address: number | undefined, t:
     if (reply.state === DfuState.dfuERROR || reply.status !== DfuStatus.OK) throw statusError('leave', 'leave', reply, address);
     session.emit({ type: 'debug', message: `leave: device answered ${describeState(reply.state)}` });
     // The device starts its application once the poll time has passed: look once more to see it go.
-    await session.clock.sleep(pollDelay(session, reply));
+    await waitAfterReply(session, reply, pollDelay(session, reply));
     const after = await session.req.getStatus();
     session.emit({ type: 'debug', message: `leave: device still answers, in ${describeState(after.state)}` });
     t.end();

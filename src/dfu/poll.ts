@@ -1,7 +1,9 @@
 /**
  * The GETSTATUS poll loop. It waits exactly the bwPollTimeout the device asked
- * for before the next GETSTATUS (never polls early), never sleeps after a
- * state that ends the wait, and gives up at an overall deadline.
+ * for before the next GETSTATUS, counted from the moment the reply arrived
+ * (the transport's completion time) and never less (never polls early),
+ * never sleeps after a state that ends the wait, and gives up at an overall
+ * deadline.
  */
 import { DfuState } from './constants.js';
 import { DfuFlashError, isDfuFlashError } from '../shared/errors.js';
@@ -31,13 +33,31 @@ export function pollDelay(session: DfuSession, reply: DfuStatusReply): number {
   return Math.max(askedDelay(session, reply), session.quirks.minPollIntervalMs);
 }
 
+/** A completion time older than this is not on the session's clock (a transport with another clock): use now. */
+const MAX_REPLY_AGE_MS = 1000;
+
+/**
+ * When bwPollTimeout started counting for `reply`: the moment the transport saw the transfer complete,
+ * or now when it does not say (or says something that cannot be on this clock). Never in the future.
+ */
+export function replyTime(session: Pick<DfuSession, 'clock'>, reply: DfuStatusReply): number {
+  const now = session.clock.now();
+  const at = reply.receivedAt;
+  return at !== undefined && at <= now && now - at < MAX_REPLY_AGE_MS ? at : now;
+}
+
+/** Wait until `delayMs` after the reply arrived: never earlier (a device may take an early GETSTATUS as a protocol error). */
+export function waitAfterReply(session: Pick<DfuSession, 'clock'>, reply: DfuStatusReply, delayMs: number): Promise<void> {
+  return session.clock.sleepUntil(replyTime(session, reply) + delayMs);
+}
+
 /**
  * Given the reply that said "busy", sleep and GETSTATUS until the device
  * reports a state outside `busyStates`. Returns that final reply.
  */
 export async function pollWhileBusy(session: DfuSession, first: DfuStatusReply, options: PollOptions): Promise<DfuStatusReply> {
   const busy = options.busyStates ?? DEFAULT_BUSY;
-  const start = session.clock.now();
+  const start = replyTime(session, first);
   let reply = first;
   let zeroPolls = 0;
   let stalls = 0;
@@ -68,7 +88,7 @@ export async function pollWhileBusy(session: DfuSession, first: DfuStatusReply, 
         { hint: 'the device may be stuck: replug it (or power-cycle the board) and try again', details: { state: reply.state } },
       );
     }
-    await session.clock.sleep(delay);
+    await waitAfterReply(session, reply, delay);
     lastDelay = delay;
     try {
       reply = await session.req.getStatus();
@@ -76,7 +96,7 @@ export async function pollWhileBusy(session: DfuSession, first: DfuStatusReply, 
       if (isDfuFlashError(e, 'STALL') && stalls < session.quirks.busyStallTolerance) {
         stalls++;
         // The device stalls GETSTATUS while it is really busy: wait as long again.
-        reply = { ...reply, pollTimeoutMs: Math.max(lastDelay, 1) };
+        reply = { ...reply, pollTimeoutMs: Math.max(lastDelay, 1), receivedAt: undefined };
         continue;
       }
       throw e;

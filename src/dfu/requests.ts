@@ -17,7 +17,7 @@ import {
   REQTYPE_CLASS_INTERFACE_OUT,
 } from './constants.js';
 import { decodeStatus, stateName, statusName, type DfuStatusReply } from './status.js';
-import type { DfuTransport, SetupPacket } from '../transport/types.js';
+import type { DfuTransport, SetupPacket, TransferTiming } from '../transport/types.js';
 import type { Emit } from './events.js';
 
 /** dfu-util uses 5 s for every control transfer; so do we, unless told otherwise. */
@@ -76,9 +76,9 @@ export class DfuRequests {
     });
   }
 
-  private async in(bRequest: number, wValue: number, length: number): Promise<Uint8Array> {
+  private async in(bRequest: number, wValue: number, length: number, timing?: TransferTiming): Promise<Uint8Array> {
     this.transfers++;
-    const bytes = await this.transport.controlIn(this.setup(false, bRequest, wValue, length), { timeoutMs: this.timeoutMs });
+    const bytes = await this.transport.controlIn(this.setup(false, bRequest, wValue, length), { timeoutMs: this.timeoutMs, timing });
     return bytes;
   }
 
@@ -97,8 +97,11 @@ export class DfuRequests {
     return bytes;
   }
 
+  /** GETSTATUS; the reply carries the transport's completion time when it has one (bwPollTimeout counts from it). */
   async getStatus(): Promise<DfuStatusReply> {
-    const reply = decodeStatus(await this.in(DFU_GETSTATUS, 0, DFU_STATUS_LENGTH));
+    const timing: TransferTiming = {};
+    const reply = decodeStatus(await this.in(DFU_GETSTATUS, 0, DFU_STATUS_LENGTH, timing));
+    if (timing.completedAt !== undefined) reply.receivedAt = timing.completedAt;
     if (this.trace) {
       this.log(
         DFU_GETSTATUS,

@@ -8,7 +8,7 @@
  */
 import type * as UsbPackage from 'usb';
 import type { SetupPacket } from '../types.js';
-import type { RawConfigDescriptor, RawDevice, RawDeviceDescriptor, RawTransferHandle, RawUsbLib } from './raw-device.js';
+import type { RawConfigDescriptor, RawControlCallback, RawDevice, RawDeviceDescriptor, RawTransferHandle, RawUsbLib } from './raw-device.js';
 
 type UsbBindings = typeof UsbPackage.usb;
 type UsbDevice = UsbPackage.Device;
@@ -75,12 +75,7 @@ class NodeUsbDevice implements RawDevice {
     this.device.close();
   }
 
-  controlTransfer(
-    setup: SetupPacket,
-    dataOrLength: Uint8Array | number,
-    timeoutMs: number,
-    callback: (error: unknown, data: Uint8Array) => void,
-  ): RawTransferHandle {
+  controlTransfer(setup: SetupPacket, dataOrLength: Uint8Array | number, timeoutMs: number, callback: RawControlCallback): RawTransferHandle {
     const isIn = (setup.bmRequestType & 0x80) !== 0;
     const length = typeof dataOrLength === 'number' ? dataOrLength : dataOrLength.length;
     const buffer = Buffer.alloc(SETUP_SIZE + length);
@@ -103,11 +98,12 @@ class NodeUsbDevice implements RawDevice {
       // libusb treats 0 as "no timeout"; our own deadline covers the rest.
       Math.max(1, Math.ceil(timeoutMs)),
       (error: unknown, buf: Buffer, actual: number) => {
+        const completedAt = performance.now(); // first: bwPollTimeout counts from here
         const done = live.callback;
         live.callback = undefined;
         live.transfer = undefined;
         const data = isIn ? new Uint8Array(buf.subarray(SETUP_SIZE, SETUP_SIZE + actual)) : new Uint8Array(0);
-        done?.(error ?? undefined, data);
+        done?.(error ?? undefined, data, completedAt);
       },
     );
     live.transfer = transfer;
@@ -116,7 +112,7 @@ class NodeUsbDevice implements RawDevice {
     } catch (e) {
       live.callback = undefined;
       live.transfer = undefined;
-      process.nextTick(() => callback(e, new Uint8Array(0)));
+      process.nextTick(() => callback(e, new Uint8Array(0), performance.now()));
       return { cancel: () => undefined };
     }
     return {

@@ -82,7 +82,10 @@ export class LibusbTransport implements DfuTransport {
     return this.track(
       withDeadline<Uint8Array>(
         (done) => {
-          const handle = this.raw.controlTransfer(setup, dataOrLength, timeoutMs, (error, data) => done(error, data));
+          const handle = this.raw.controlTransfer(setup, dataOrLength, timeoutMs, (error, data, completedAt) => {
+            if (options.timing !== undefined) options.timing.completedAt = completedAt;
+            done(error, data);
+          });
           return () => handle.cancel();
         },
         {
