@@ -76,9 +76,9 @@ export class DfuRequests {
     });
   }
 
-  private async in(bRequest: number, wValue: number, length: number, timing?: TransferTiming): Promise<Uint8Array> {
+  private async in(bRequest: number, wValue: number, length: number, timing?: TransferTiming, timeoutMs?: number): Promise<Uint8Array> {
     this.transfers++;
-    const bytes = await this.transport.controlIn(this.setup(false, bRequest, wValue, length), { timeoutMs: this.timeoutMs, timing });
+    const bytes = await this.transport.controlIn(this.setup(false, bRequest, wValue, length), { timeoutMs: timeoutMs ?? this.timeoutMs, timing });
     return bytes;
   }
 
@@ -97,10 +97,13 @@ export class DfuRequests {
     return bytes;
   }
 
-  /** GETSTATUS; the reply carries the transport's completion time when it has one (bwPollTimeout counts from it). */
-  async getStatus(): Promise<DfuStatusReply> {
+  /**
+   * GETSTATUS; the reply carries the transport's completion time when it has one (bwPollTimeout counts from it).
+   * `timeoutMs` overrides the per-transfer timeout (bounded recovery steps).
+   */
+  async getStatus(timeoutMs?: number): Promise<DfuStatusReply> {
     const timing: TransferTiming = {};
-    const reply = decodeStatus(await this.in(DFU_GETSTATUS, 0, DFU_STATUS_LENGTH, timing));
+    const reply = decodeStatus(await this.in(DFU_GETSTATUS, 0, DFU_STATUS_LENGTH, timing, timeoutMs));
     if (timing.completedAt !== undefined) reply.receivedAt = timing.completedAt;
     if (this.trace) {
       this.log(
@@ -113,8 +116,8 @@ export class DfuRequests {
     return reply;
   }
 
-  clrStatus(): Promise<void> {
-    return this.out(DFU_CLRSTATUS, 0, new Uint8Array(0));
+  clrStatus(timeoutMs?: number): Promise<void> {
+    return this.out(DFU_CLRSTATUS, 0, new Uint8Array(0), timeoutMs);
   }
 
   async getState(): Promise<number> {
@@ -123,7 +126,7 @@ export class DfuRequests {
     return bytes[0] ?? -1;
   }
 
-  abort(): Promise<void> {
-    return this.out(DFU_ABORT, 0, new Uint8Array(0));
+  abort(timeoutMs?: number): Promise<void> {
+    return this.out(DFU_ABORT, 0, new Uint8Array(0), timeoutMs);
   }
 }

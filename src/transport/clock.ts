@@ -27,7 +27,25 @@ export interface Clock {
 export const COARSE_LEAD_MS = 1.5;
 
 const timeout = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** One turn of the event loop: setImmediate in Node; in a browser (the web build) a MessageChannel message, else a 0 ms timer. */
+const turn: () => Promise<void> = makeTurn();
+
+function makeTurn(): () => Promise<void> {
+  if (typeof setImmediate === 'function') return () => new Promise((resolve) => setImmediate(resolve));
+  if (typeof MessageChannel === 'function') {
+    const channel = new MessageChannel();
+    const waiting: (() => void)[] = [];
+    // a browser's MessagePort (Node's typings describe worker_threads' one): setting onmessage starts it
+    (channel.port1 as unknown as { onmessage: (() => void) | null }).onmessage = () => waiting.shift()?.();
+    return () =>
+      new Promise((resolve) => {
+        waiting.push(resolve);
+        channel.port2.postMessage(0);
+      });
+  }
+  return () => timeout(0);
+}
 
 /** A deadline wait on performance.now(): a timer to shortly before, then event-loop turns, then the clock decides. */
 export async function preciseSleepUntil(deadline: number, now: () => number = () => performance.now()): Promise<void> {
