@@ -117,6 +117,32 @@ describe('waits count from the reply, and a stuck device is stuck, not slow', ()
   });
 });
 
+describe('heartbeats during a long wait', () => {
+  test('a 2.2 s erase wait: a phase-wait every 500 ms with a rising estimate below the step\'s end, and the poll still exactly at 2.2 s', async () => {
+    const { s, clock, transport, events } = session([st(DfuState.dfuDNLOAD_IDLE)]);
+    const progress = { phase: 'erase' as const, expectedMs: 1024, bytesBefore: 65536, stepBytes: 131072, totalBytes: 1 << 20 };
+    await pollWhileBusy(s, st(DfuState.dfuDNBUSY, 2200), { deadlineMs: 20_000, what: 'x', progress });
+    const beats = events.filter((e) => e.type === 'phase-wait');
+    assert.deepEqual(beats.map((b) => b.elapsedMs), [500, 1000, 1500, 2000]);
+    assert.ok(beats.every((b) => b.expectedMs === 2200), 'the device said 2.2 s: that is the expectation');
+    const bytes = beats.map((b) => b.bytes);
+    assert.deepEqual(bytes, [...bytes].sort((a, b) => a - b));
+    assert.ok(bytes.every((b) => b > 65536 && b < 65536 + 131072));
+    assert.deepEqual(transport.sent.map((x) => x.t), [2200]);
+    assert.deepEqual(clock.deadlines, [500, 1000, 1500, 2000, 2200]);
+  });
+
+  test('no heartbeats for a step expected to take less than a second', async () => {
+    const { s, events } = session([st(DfuState.dfuDNLOAD_IDLE)]);
+    await pollWhileBusy(s, st(DfuState.dfuDNBUSY, 550), {
+      deadlineMs: 20_000,
+      what: 'x',
+      progress: { phase: 'erase', expectedMs: 512, bytesBefore: 0, stepBytes: 65536, totalBytes: 65536 },
+    });
+    assert.equal(events.filter((e) => e.type === 'phase-wait').length, 0);
+  });
+});
+
 describe('getting to dfuIDLE', () => {
   test('dfuERROR → CLRSTATUS, dfuDNLOAD-IDLE → ABORT', async () => {
     const { s, transport } = session([
