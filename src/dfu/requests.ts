@@ -68,18 +68,16 @@ export class DfuRequests {
     }
   }
 
-  private async out(bRequest: number, wValue: number, data: Uint8Array, timeoutMs?: number): Promise<void> {
+  // out() and in() hand the transport's promise straight back: no promise layer of their own per transfer
+  private out(bRequest: number, wValue: number, data: Uint8Array, timeoutMs?: number): Promise<void> {
     this.transfers++;
-    this.log(bRequest, wValue, data.length);
-    await this.transport.controlOut(this.setup(true, bRequest, wValue, data.length), data, {
-      timeoutMs: timeoutMs ?? this.timeoutMs,
-    });
+    if (this.trace) this.log(bRequest, wValue, data.length);
+    return this.transport.controlOut(this.setup(true, bRequest, wValue, data.length), data, { timeoutMs: timeoutMs ?? this.timeoutMs });
   }
 
-  private async in(bRequest: number, wValue: number, length: number, timing?: TransferTiming, timeoutMs?: number): Promise<Uint8Array> {
+  private in(bRequest: number, wValue: number, length: number, timing?: TransferTiming, timeoutMs?: number): Promise<Uint8Array> {
     this.transfers++;
-    const bytes = await this.transport.controlIn(this.setup(false, bRequest, wValue, length), { timeoutMs: timeoutMs ?? this.timeoutMs, timing });
-    return bytes;
+    return this.transport.controlIn(this.setup(false, bRequest, wValue, length), { timeoutMs: timeoutMs ?? this.timeoutMs, timing });
   }
 
   /** DFU_DETACH; wValue is the time the device should wait for a USB reset. */

@@ -20,11 +20,11 @@ export interface Clock {
  * How long before a deadline the coarse timer of systemClock.sleepUntil aims.
  * Node's timers run on the event loop's cached, whole-millisecond clock: one
  * may fire up to about 1 ms before its delay has passed on performance.now(),
- * or a few tenths of a millisecond after. Aiming 1.5 ms early and covering
+ * or a few tenths of a millisecond after. Aiming 1.2 ms early and covering
  * the rest in event-loop turns makes the wake-up both never early and, in the
  * usual case, within a few tens of microseconds of the deadline.
  */
-export const COARSE_LEAD_MS = 1.5;
+export const COARSE_LEAD_MS = 1.2;
 
 const timeout = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
