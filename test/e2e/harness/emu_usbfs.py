@@ -248,6 +248,10 @@ class EmuDevice:
         out_data = b'' if setup[0] & 0x80 else buf[8:8 + w_length]
         urb = Urb(client, urb_data, buf_data, addr, setup, out_data, submitted_ms=arrived_ms)
         with self.lock:
+            # the device may have left since handle_ioctl looked: an URB queued now would never complete
+            if self.gone:
+                client.complete(-1, errno.ENODEV)
+                return
             self.queue.append(urb)
             self._pump()
         client.complete(0, 0)
