@@ -8,7 +8,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { download } from '../../src/ops/index.js';
+import { download } from '../support/file-ops.js';
 import { parseDfuseAddress } from '../../src/dfu/dfuse-address.js';
 import { isDfuFlashError, type DfuFlashError } from '../../src/shared/errors.js';
 import type { SimStuckRelease } from '../../src/sim/dfu-machine.js';
