@@ -8,7 +8,7 @@ import { DfuState, DfuStatus } from './constants.js';
 import { DfuFlashError, isDfuFlashError } from '../shared/errors.js';
 import { describeState, describeStatus, stateName, type DfuStatusReply } from './status.js';
 import { pollWhileBusy, recoveryOf } from './poll.js';
-import { STEP_TIMEOUT_MS, unstickDevice, type Recovery } from './unstick.js';
+import { STEP_TIMEOUT_MS, recoveryFailedOn, unstickDevice, type Recovery } from './unstick.js';
 import type { DfuSession } from './session.js';
 
 const MAX_STEPS = 6;
@@ -77,10 +77,13 @@ export async function ensureIdle(session: DfuSession): Promise<DfuStatusReply> {
 /**
  * After a failure: leave the device where the next run can start — CLRSTATUS
  * from dfuERROR, ABORT from the idle-in-transfer states, and for a device
- * still busy the stuck-device recovery (unstick.ts, USB reset included).
- * Best effort, never throws; says what the recovery did when there was one.
+ * still busy the stuck-device recovery (unstick.ts, USB reset included) —
+ * unless it already failed on this session (the poll loop tries it before
+ * giving up). Best effort, never throws; says what the recovery did when there was one.
  */
 export async function recoverToIdle(session: DfuSession): Promise<Recovery | undefined> {
+  // the poll loop already tried everything on this session: the device is stuck for good, or gone
+  if (recoveryFailedOn(session)) return undefined;
   try {
     const reply = await session.req.getStatus(STEP_TIMEOUT_MS);
     if (reply.state === DfuState.dfuERROR) await session.req.clrStatus(STEP_TIMEOUT_MS);

@@ -149,8 +149,22 @@ class Unsticker {
   }
 }
 
+/** Sessions whose device this recovery could not free: recoverToIdle does not try the same steps again. */
+const givenUp = new WeakSet<object>();
+
+/** Has unstickDevice already failed on this session (so another attempt would only repeat it)? */
+export function recoveryFailedOn(session: Pick<DfuSession, 'req'>): boolean {
+  return givenUp.has(session.req);
+}
+
 /** Try to free a stuck device (see the file comment). Never throws for what the device does. */
 export async function unstickDevice(session: DfuSession, options: UnstickOptions = {}): Promise<UnstickOutcome> {
+  const outcome = await tryToFree(session, options);
+  if (outcome.recovery !== 'recovered') givenUp.add(session.req);
+  return outcome;
+}
+
+async function tryToFree(session: DfuSession, options: UnstickOptions): Promise<UnstickOutcome> {
   const u = new Unsticker(session, options.last);
   const { req } = session;
   const abort: [UnstickStep, () => Promise<void>] = ['DFU_ABORT', () => req.abort(STEP_TIMEOUT_MS)];

@@ -62,6 +62,8 @@ describe('a device that gets stuck in dfuDNBUSY during a download (reports 20 ms
       if (k.recovery === 'failed') {
         assert.match(e.hint!, /nothing freed it .*power-cycle the board/);
         assert.equal(r.device().stateName, 'dfuDNBUSY');
+        const count = (name: string): number => r.device().transcript.filter((x) => x.request === name).length;
+        assert.deepEqual([count('DFU_ABORT'), count('BUS_RESET')], [1, 1], 'the recovery is tried once, not again on the way out');
         // the next run meets the same stuck device and says so, as promptly
         const t1 = r.clock.now();
         const again = await failure(flash(r));
