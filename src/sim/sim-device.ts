@@ -24,6 +24,7 @@ import { DfuMachine, type SimLeave } from './dfu-machine.js';
 import { DfuseTarget } from './dfuse-target.js';
 import { SequentialTarget } from './sequential-target.js';
 import { SimFaults } from './faults.js';
+import { PollWatch } from './poll-watch.js';
 import type { SimFlashSnapshot, SimWrite } from './flash.js';
 import { standardRequest, type StandardContext } from './standard-requests.js';
 import { requestName } from '../transport/descriptors/setup.js';
@@ -59,9 +60,7 @@ export class SimDevice implements SimUsbDevice {
   readonly faults = new SimFaults();
   /** GETSTATUS requests that arrived before the reported bwPollTimeout had elapsed. */
   earlyPolls = 0;
-  /** A GETSTATUS before this clock time is early: the last reply's completion + its bwPollTimeout. */
-  private pollReadyAt = -Infinity;
-  private lastPoll: { entry: SimTranscriptEntry; reportedMs: number } | undefined;
+  private readonly polls = new PollWatch();
   private readonly descs: SimDescriptors;
   private readonly target: SimTarget | undefined;
   private readonly machine: DfuMachine;
@@ -278,8 +277,8 @@ export class SimDevice implements SimUsbDevice {
   private async process(setup: SetupPacket, data: Uint8Array | undefined, arrival: number, previousCompletedAt?: number): Promise<SimControlResult> {
     const name = requestName(setup);
     const isDfu = this.isDfuRequest(setup);
-    if (previousCompletedAt !== undefined) this.hostSawCompletion(previousCompletedAt);
-    const early = isDfu && name === 'DFU_GETSTATUS' && this.attached && arrival < this.pollReadyAt && this.definition.bogusPollTimeout !== true;
+    if (previousCompletedAt !== undefined) this.polls.hostSawCompletion(this.transcript.at(-1), previousCompletedAt, this.clock.now());
+    const early = isDfu && name === 'DFU_GETSTATUS' && this.attached && this.polls.isEarly(arrival) && this.definition.bogusPollTimeout !== true;
     if (early) this.earlyPolls++;
     const wait = this.machine.busyUntil - this.clock.now();
     const answeredWhileBusy = isDfu && name === 'DFU_GETSTATUS' && this.machine.answersWhileBusy();
@@ -292,29 +291,9 @@ export class SimDevice implements SimUsbDevice {
     }
     const outLength = (setup.bmRequestType & 0x80) === 0 ? (data?.length ?? 0) : 0;
     const entry = this.record(setup, name, arrival, result, outLength, early);
-    if (isDfu && name === 'DFU_GETSTATUS') this.notePollReply(entry, result);
+    if (isDfu && name === 'DFU_GETSTATUS') this.polls.noteReply(entry, result);
     this.settle();
     return result;
-  }
-
-  /**
-   * The host saw the previous transfer complete at `at` (later than the device answered, through a harness):
-   * date that transfer's end, and so the bwPollTimeout of a GETSTATUS reply, from then.
-   */
-  private hostSawCompletion(at: number): void {
-    const last = this.transcript.at(-1);
-    if (last === undefined || at <= last.doneAt || at > this.clock.now()) return;
-    last.doneAt = at;
-    if (this.lastPoll?.entry === last) this.pollReadyAt = at + this.lastPoll.reportedMs;
-  }
-
-  /** After a GETSTATUS reply: the next GETSTATUS is early until its bwPollTimeout has passed. */
-  private notePollReply(entry: SimTranscriptEntry, result: SimControlResult): void {
-    const d = result.kind === 'ack' ? result.data : undefined;
-    if (d === undefined || d.length < 4) return;
-    const reportedMs = d[1]! | (d[2]! << 8) | (d[3]! << 16);
-    this.lastPoll = { entry, reportedMs };
-    this.pollReadyAt = entry.doneAt + reportedMs;
   }
 
   private isDfuRequest(setup: SetupPacket): boolean {
