@@ -58,7 +58,17 @@ const MAX_FIXES = 3;
 
 const IDLE_IN_TRANSFER: ReadonlySet<number> = new Set([DfuState.dfuDNLOAD_IDLE, DfuState.dfuUPLOAD_IDLE]);
 
-type Look = DfuStatusReply | 'stall' | 'silent' | 'gone';
+type Look = DfuStatusReply | 'stall' | 'silent' | 'gone' | 'error';
+
+/** Errors that mean the device is no longer there (after a USB reset: it re-enumerates). */
+const GONE: ReadonlySet<string> = new Set(['DEVICE_GONE', 'USB_IO']);
+
+/** What a failed request says about the device: it stalled, it did not answer, it left, or the step itself failed (a reset WinUSB cannot do). */
+function failure(e: unknown): 'stall' | 'silent' | 'gone' | 'error' {
+  if (isDfuFlashError(e, 'STALL')) return 'stall';
+  if (isDfuFlashError(e, 'TIMEOUT')) return 'silent';
+  return isDfuFlashError(e) && GONE.has(e.code) ? 'gone' : 'error';
+}
 
 function describe(look: Look): string {
   return typeof look === 'string' ? look : `${stateName(look.state)}, ${statusName(look.status)}`;
@@ -90,21 +100,17 @@ class Unsticker {
       this.last = reply;
       return reply;
     } catch (e) {
-      if (isDfuFlashError(e, 'STALL')) return 'stall';
-      if (isDfuFlashError(e, 'TIMEOUT')) return 'silent';
-      return 'gone';
+      return failure(e);
     }
   }
 
   /** One request of a step; a stall is an answer (strict ROMs), a vanished device is reported. */
-  private async send(fn: () => Promise<void>): Promise<'ok' | 'stall' | 'silent' | 'gone'> {
+  private async send(fn: () => Promise<void>): Promise<'ok' | 'stall' | 'silent' | 'gone' | 'error'> {
     try {
       await fn();
       return 'ok';
     } catch (e) {
-      if (isDfuFlashError(e, 'STALL')) return 'stall';
-      if (isDfuFlashError(e, 'TIMEOUT')) return 'silent';
-      return 'gone';
+      return failure(e);
     }
   }
 
@@ -133,7 +139,8 @@ class Unsticker {
 
   async step(step: UnstickStep, request: () => Promise<void>): Promise<'idle' | 'gone' | undefined> {
     const sent = await this.send(request);
-    this.session.emit({ type: 'debug', message: `unsticking: ${step} ${sent === 'ok' ? 'sent' : sent === 'stall' ? 'stalled' : sent === 'silent' ? 'got no answer' : 'failed: the device is gone'}` });
+    const words = { ok: 'sent', stall: 'stalled', silent: 'got no answer', gone: 'failed: the device is gone', error: 'failed' };
+    this.session.emit({ type: 'debug', message: `unsticking: ${step} ${words[sent]}` });
     if (sent === 'gone') {
       this.tried.push({ step, result: 'the device left the bus' });
       return 'gone';
