@@ -117,7 +117,7 @@ export function explainExcess(
     const n = timing.turnaroundMs.length + timing.pollLateMs.length;
     lines.push(
       `dfu-flash's USB stack (src/transport/usb: Node, usb 2.x, its libusb): a GETSTATUS round trip takes ${stack.stackMs.toFixed(2)} ms against ${stack.minimalMs.toFixed(2)} ms for the minimal libusb client (${per >= 0 ? '+' : ''}${per.toFixed(2)} ms per transfer${per > 0 ? `, ≈ ${s(per * n)} over ${n} transfers` : ''}); ` +
-        `its sleep (setTimeout) wakes ${stack.sleepLateMs.toFixed(2)} ms late (median), ≈ ${s(stack.sleepLateMs * timing.pollLateMs.length)} over ${timing.pollLateMs.length} waits`,
+        `its poll wait (sleepUntil) wakes ${stack.sleepLateMs.toFixed(2)} ms late (median), ≈ ${s(stack.sleepLateMs * timing.pollLateMs.length)} over ${timing.pollLateMs.length} waits`,
     );
     if (stack.cpuPerTransferMs !== undefined) {
       const parts = [`CPU per transfer beyond start-up: dfu-flash ${stack.cpuPerTransferMs.toFixed(2)} ms`];

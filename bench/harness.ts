@@ -33,6 +33,8 @@ export interface BenchRun {
   dumpRanges?: MemoryRange[] | undefined;
   /** Exit statuses that count as success (default [0]). */
   okCodes?: number[] | undefined;
+  /** Early polls are an error (the harness throws) unless allowed (a reference tool's runs: counted instead). */
+  allowEarlyPolls?: boolean | undefined;
   timeoutMs?: number | undefined;
 }
 
@@ -88,6 +90,7 @@ export async function benchRun(run: BenchRun): Promise<BenchResult> {
       files: run.files ?? {},
       dumpRanges: run.dumpRanges ?? [],
       timeoutMs: run.timeoutMs ?? 300_000,
+      allowEarlyPolls: run.allowEarlyPolls ?? false,
     });
     const what = run.commands.map((c) => c.join(' ')).join(' & ');
     if (r.timedOut) throw new Error(`${what}: timed out\n${r.stderr.slice(-2000)}`);

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { DFU_DNLOAD, DFU_GETSTATUS } from '../src/dfu/constants.js';
 import { createSimDevice as createPlain, type SimDevice, type SimOptions } from '../src/sim/index.js';
-import type { SimBusEvent, SimControlResult, SimUsbDevice } from '../src/sim/types.js';
+import type { SimBusEvent, SimControlResult, SimHostTimes, SimUsbDevice } from '../src/sim/types.js';
 import type { SetupPacket } from '../src/transport/types.js';
 import { PRELOAD_ENV, type PreloadSpec, type ProbeEntry } from './probe-types.js';
 
@@ -40,9 +40,9 @@ export function instrument(device: SimUsbDevice): void {
   if (instrumented.has(device)) return;
   instrumented.add(device);
   const control = device.control.bind(device);
-  device.control = async (setup: SetupPacket, data?: Uint8Array): Promise<SimControlResult> => {
+  device.control = async (setup: SetupPacket, data?: Uint8Array, host?: SimHostTimes): Promise<SimControlResult> => {
     const before = device.transcript.length;
-    const result = await control(setup, data);
+    const result = await control(setup, data, host);
     // EP0 carries one transfer at a time: the entry recorded for this request is the first new one
     const entry = device.transcript[before] as ProbeEntry | undefined;
     if (entry !== undefined && entry.setup.bRequest === setup.bRequest && entry.setup.bmRequestType === setup.bmRequestType) {

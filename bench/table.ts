@@ -10,8 +10,8 @@ export interface Row {
   /** '' when dfu-util has no counterpart. */
   dfuUtil: string;
   goal: string;
-  /** undefined: not measured (e.g. a flag the CLI does not accept yet). */
-  met: boolean | undefined;
+  /** undefined: not measured (e.g. a flag the CLI does not accept yet); 'no goal': a figure printed for comparison only. */
+  met: boolean | 'no goal' | undefined;
   /** For a goal not met: what limits it (printed below the table). */
   limits?: string[] | undefined;
   /** Always printed below the table: how the figure was measured, breakdowns. */
@@ -40,8 +40,9 @@ export function formatMegabytes(bytes: number): string {
   return Number.isFinite(bytes) ? `${(bytes / 1e6).toFixed(1)} MB` : 'n/a';
 }
 
-export function verdict(met: boolean | undefined): string {
+export function verdict(met: boolean | 'no goal' | undefined): string {
   if (met === undefined) return 'not measured';
+  if (met === 'no goal') return '—';
   return met ? 'met' : 'NOT met';
 }
 

@@ -2,7 +2,7 @@
  * The per-transfer cost through dfu-flash's own USB stack (src/transport/usb:
  * Node, the usb 2.x package and its libusb), measured like calibrate_libusb.py
  * does for a minimal C-library client, and the lateness of the system clock's
- * sleep (setTimeout) that the poll loop waits with. Run under the harness
+ * deadline wait (sleepUntil) that the poll loop waits with. Run under the harness
  * against an idle F4 ROM; prints one JSON object:
  *   { small: [ms...], data: [ms...], dataLength, sleepLate: [ms...] }
  *
@@ -54,7 +54,8 @@ try {
       t.controlIn({ bmRequestType: IN, bRequest: DFU_UPLOAD, wValue: 2, wIndex: 0, wLength: 2048 }, { timeoutMs }),
     );
     await out(t, DFU_ABORT, new Uint8Array(0));
-    const sleepLate = (await timed(20, () => systemClock.sleep(5))).map((ms) => ms - 5);
+    // the poll loop's wait: a deadline 5 ms after the last completion
+    const sleepLate = (await timed(20, () => systemClock.sleepUntil(performance.now() + 5))).map((ms) => ms - 5);
     process.stdout.write(JSON.stringify({ small, data, dataLength: 2048, sleepLate }) + '\n');
   } finally {
     await t.close();

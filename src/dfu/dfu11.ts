@@ -4,10 +4,10 @@
  * until a short frame.
  */
 import { DfuState, DfuStatus } from './constants.js';
-import { DfuFlashError } from '../shared/errors.js';
-import { getStatusSettled, pollDelay } from './poll.js';
+import { DfuFlashError, isDfuFlashError } from '../shared/errors.js';
+import { getStatusSettled, pollWhileBusy } from './poll.js';
 import { PhaseTracker, checkAbort, inSessionPhase, statusError, type DfuSession } from './session.js';
-import { describeState } from './status.js';
+import { describeState, type DfuStatusReply } from './status.js';
 import { looksGone, probeGone } from './gone.js';
 
 /** How a download ended. */
@@ -21,6 +21,9 @@ export type ManifestOutcome =
 
 const BLOCK_DEADLINE_MS = 10_000;
 const MANIFEST_DEADLINE_MS = 30_000;
+/** Manifestation may copy or check the whole image: a busy device gets 10 s before it counts as stuck. */
+const MANIFEST_FLOOR_MS = 10_000;
+const MANIFEST_BUSY: ReadonlySet<number> = new Set([DfuState.dfuMANIFEST_SYNC, DfuState.dfuMANIFEST, DfuState.dfuDNBUSY]);
 
 /** Send `data` in blocks of session.transferSize, wBlockNum 0, 1, 2… (wrapping at 0xFFFF). */
 export async function dfu11Download(session: DfuSession, data: Uint8Array): Promise<ManifestOutcome> {
@@ -81,10 +84,12 @@ export async function dfu11Manifest(session: DfuSession, blockNum: number): Prom
     return await left(e);
   }
   const start = clock.now();
+  let pending: DfuStatusReply | undefined;
   for (;;) {
-    let reply;
+    let reply: DfuStatusReply;
     try {
-      reply = await req.getStatus();
+      reply = pending ?? (await req.getStatus());
+      pending = undefined;
     } catch (e) {
       return await left(e);
     }
@@ -105,15 +110,25 @@ export async function dfu11Manifest(session: DfuSession, blockNum: number): Prom
       case DfuState.dfuMANIFEST_SYNC:
       case DfuState.dfuMANIFEST:
       case DfuState.dfuDNBUSY: {
-        const delay = pollDelay(session, reply);
-        if (clock.now() - start + delay > MANIFEST_DEADLINE_MS) {
-          const waited = Math.round(clock.now() - start);
-          throw new DfuFlashError('TIMEOUT', `manifestation: device still ${describeState(reply.state)} after ${waited} ms (deadline ${MANIFEST_DEADLINE_MS} ms)`, {
-            hint: 'replug the device; its firmware may or may not have been installed',
-            details: { phase: 'manifest', state: reply.state },
+        let settled;
+        try {
+          settled = await pollWhileBusy(session, reply, {
+            deadlineMs: Math.max(0, MANIFEST_DEADLINE_MS - (clock.now() - start)),
+            stuckAfterMs: MANIFEST_FLOOR_MS,
+            what: 'manifestation',
+            busyStates: MANIFEST_BUSY,
           });
+        } catch (e) {
+          if (isDfuFlashError(e, 'TIMEOUT') && e.details['stuck'] === true) {
+            throw new DfuFlashError('TIMEOUT', e.message, {
+              hint: `${e.hint ?? 'power-cycle the board'}; its firmware may or may not have been installed`,
+              cause: e,
+              details: { ...e.details, phase: 'manifest' },
+            });
+          }
+          return await left(e);
         }
-        await clock.sleep(delay);
+        pending = settled;
         break;
       }
       default:

@@ -11,8 +11,8 @@ import {
   DfuState,
   DfuStatus,
 } from './constants.js';
-import { DfuFlashError, hex32, isDfuFlashError } from '../shared/errors.js';
-import { getStatusSettled, pollDelay, pollWhileBusy } from './poll.js';
+import { DfuFlashError, hex32 } from '../shared/errors.js';
+import { BUSY_FLOOR_MS, getStatusSettled, pollDelay, pollWhileBusy, recoveryOf, waitAfterReply, type PollOptions, type WaitProgress } from './poll.js';
 import { PhaseTracker, checkAbort, inPhase, inSessionPhase, statusError, type DfuSession } from './session.js';
 import { describeState, describeStatus } from './status.js';
 import { looksGone, probeGone } from './gone.js';
@@ -40,38 +40,28 @@ interface CommandOptions {
   label?: string;
   deadlineMs?: number;
   minTotalMs?: number;
-  /** With the stuckBusyRecovery quirk (STM32H7): unstick a wedged command with the CLRSTATUS pair and send it once more. */
+  /** Patience before a busy device counts as stuck (see poll.ts). */
+  stuckAfterMs?: number;
+  /** Heartbeats while the device is busy with the command. */
+  progress?: WaitProgress;
+  /**
+   * With the stuckBusyRecovery quirk (STM32H7): a command wedged in dfuDNBUSY past stuckBusyMs is freed
+   * (the poll loop's recovery, CLRSTATUS pair first) and sent once more.
+   */
   recoverStuck?: boolean;
 }
 
-/** A poll-loop TIMEOUT with the device still in dfuDNBUSY. */
-function stuckBusy(e: unknown): boolean {
-  return isDfuFlashError(e, 'TIMEOUT') && e.details['state'] === DfuState.dfuDNBUSY;
+/**
+ * Typical erase time of a sector of `size` bytes when the device says nothing better: 8 ms per KiB
+ * (estimate from ST's datasheet figures: F4 128 KiB ≈ 1 s, 16 KiB ≈ 0.25 s; F1 1–2 KiB pages 20–40 ms).
+ */
+export function typicalEraseMs(size: number): number {
+  return (size / 1024) * 8;
 }
 
-/**
- * STM32H7 ROM (quirk stuckBusyRecovery): a command wedged in dfuDNBUSY is
- * cleared with DFU_CLRSTATUS, which leaves dfuERROR/errUNKNOWN, then a
- * second DFU_CLRSTATUS — now in dfuERROR, where it is legal — to dfuIDLE.
- */
-async function clearStuckBusy(session: DfuSession, what: string): Promise<void> {
-  session.emit({
-    type: 'warning',
-    message: `${what}: the device stayed in dfuDNBUSY for ${session.quirks.stuckBusyMs} ms; clearing it with DFU_CLRSTATUS twice and sending the command again`,
-    hint: 'a known STM32H7 ROM quirk (STM32CubeProgrammer does the same); nothing to do unless it repeats',
-  });
-  await session.req.clrStatus();
-  let reply = await session.req.getStatus();
-  if (reply.state === DfuState.dfuERROR) {
-    await session.req.clrStatus();
-    reply = await session.req.getStatus();
-  }
-  if (reply.state !== DfuState.dfuIDLE || reply.status !== DfuStatus.OK) {
-    throw new DfuFlashError('DFU_STATE', `${what}: after DFU_CLRSTATUS the device is in ${describeState(reply.state)}, ${describeStatus(reply.status)}, not dfuIDLE`, {
-      hint: 'replug the device (or power-cycle the board) and try again',
-      details: { state: reply.state, status: reply.status },
-    });
-  }
+/** Patience for one sector erase: 2 s plus 32 ms per KiB (128 KiB: 6.1 s, above the 4 s datasheet maxima), at least BUSY_FLOOR_MS. */
+export function eraseFloorMs(size: number): number {
+  return Math.max(BUSY_FLOOR_MS, 2000 + (size / 1024) * 32);
 }
 
 /**
@@ -94,8 +84,12 @@ export async function dfuseCommand(
     try {
       await run();
     } catch (e) {
-      if (!recover || !stuckBusy(e)) throw e;
-      await clearStuckBusy(session, what);
+      if (!recover || recoveryOf(e) !== 'recovered') throw e;
+      session.emit({
+        type: 'warning',
+        message: `${what}: the device stayed in dfuDNBUSY for ${session.quirks.stuckBusyMs} ms and was freed with DFU_CLRSTATUS; sending the command again`,
+        hint: 'a known STM32H7 ROM quirk (STM32CubeProgrammer clears it the same way); nothing to do unless it repeats',
+      });
       await run(); // once: a second wedge is an error
     }
   });
@@ -111,12 +105,11 @@ async function runCommand(session: DfuSession, what: string, cmd: number, addres
       details: { phase: options.phase, address, state: first.state, status: first.status },
     });
   }
-  const pollOptions = { deadlineMs: options.deadlineMs ?? COMMAND_DEADLINE_MS, what };
-  const reply = await pollWhileBusy(
-    session,
-    first,
-    options.minTotalMs === undefined ? pollOptions : { ...pollOptions, minTotalMs: options.minTotalMs },
-  );
+  const pollOptions: PollOptions = { deadlineMs: options.deadlineMs ?? COMMAND_DEADLINE_MS, what };
+  if (options.minTotalMs !== undefined) pollOptions.minTotalMs = options.minTotalMs;
+  if (options.stuckAfterMs !== undefined) pollOptions.stuckAfterMs = options.stuckAfterMs;
+  if (options.progress !== undefined) pollOptions.progress = options.progress;
+  const reply = await pollWhileBusy(session, first, pollOptions);
   if (reply.status !== DfuStatus.OK) throw statusError(options.phase, what, reply, address);
   if (reply.state !== DfuState.dfuDNLOAD_IDLE) {
     throw new DfuFlashError('DFU_STATE', `${what}: device went to ${describeState(reply.state)} instead of dfuDNLOAD-IDLE`, {
@@ -130,15 +123,31 @@ export function dfuseSetAddress(session: DfuSession, address: number, phase: Pha
   return dfuseCommand(session, 'SET_ADDRESS', DFUSE_CMD_SET_ADDRESS, address, phase === 'erase' ? { phase } : { phase, label: `for the ${phase}` });
 }
 
-export function dfuseErasePage(session: DfuSession, address: number): Promise<void> {
-  return dfuseCommand(session, 'ERASE', DFUSE_CMD_ERASE, address, { phase: 'erase', recoverStuck: true });
+/** Where a sector erase sits in its phase, for the heartbeats (PhaseTracker.progressOf). */
+export interface EraseProgress {
+  bytesBefore: number;
+  totalBytes: number;
 }
 
+/** ERASE of the sector at `address`; with its `size`, patience and heartbeats fit the sector. */
+export function dfuseErasePage(session: DfuSession, address: number, size?: number, progress?: EraseProgress): Promise<void> {
+  const options: CommandOptions = { phase: 'erase', recoverStuck: true };
+  if (size !== undefined) {
+    options.stuckAfterMs = eraseFloorMs(size);
+    if (progress !== undefined) options.progress = { phase: 'erase', expectedMs: typicalEraseMs(size), stepBytes: size, ...progress };
+  }
+  return dfuseCommand(session, 'ERASE', DFUSE_CMD_ERASE, address, options);
+}
+
+/** MASS_ERASE: a known slow operation, so its whole deadline is its patience; heartbeats by the quirk's minimum or the reported time. */
 export function dfuseMassErase(session: DfuSession): Promise<void> {
+  const deadlineMs = Math.max(MASS_ERASE_DEADLINE_MS, session.quirks.massEraseMinMs + 10_000);
   return dfuseCommand(session, 'MASS_ERASE', DFUSE_CMD_ERASE, undefined, {
     phase: 'erase',
-    deadlineMs: Math.max(MASS_ERASE_DEADLINE_MS, session.quirks.massEraseMinMs + 10_000),
+    deadlineMs,
+    stuckAfterMs: deadlineMs,
     minTotalMs: session.quirks.massEraseMinMs || undefined,
+    progress: { phase: 'erase', expectedMs: session.quirks.massEraseMinMs, bytesBefore: 0, stepBytes: 0, totalBytes: 0 },
   });
 }
 
@@ -192,7 +201,7 @@ export async function executeDfusePlan(session: DfuSession, plan: DownloadPlan):
     const t = new PhaseTracker(session, 'erase', plan.totals.eraseBytes);
     for (const step of plan.erase) {
       checkAbort(session, 'erase', step.address);
-      await dfuseErasePage(session, step.address);
+      await dfuseErasePage(session, step.address, step.size, { bytesBefore: t.bytes, totalBytes: plan.totals.eraseBytes });
       t.add(step.size);
     }
     t.end();
@@ -255,7 +264,7 @@ async function leaveRequest(session: DfuSession, address: number | undefined, t:
     if (reply.state === DfuState.dfuERROR || reply.status !== DfuStatus.OK) throw statusError('leave', 'leave', reply, address);
     session.emit({ type: 'debug', message: `leave: device answered ${describeState(reply.state)}` });
     // The device starts its application once the poll time has passed: look once more to see it go.
-    await session.clock.sleep(pollDelay(session, reply));
+    await waitAfterReply(session, reply, pollDelay(session, reply));
     const after = await session.req.getStatus();
     session.emit({ type: 'debug', message: `leave: device still answers, in ${describeState(after.state)}` });
     t.end();

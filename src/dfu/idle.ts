@@ -1,15 +1,20 @@
 /**
  * Getting to dfuIDLE before an operation, and back to a clean state after a
  * failure. ST ROMs start in dfuERROR/errFIRMWARE; a previous run may have left
- * the device in dfuDNLOAD-IDLE or dfuUPLOAD-IDLE.
+ * the device in dfuDNLOAD-IDLE or dfuUPLOAD-IDLE, or busy — or stuck busy, which
+ * the poll loop's recovery (unstick.ts) frees before the run goes on.
  */
 import { DfuState, DfuStatus } from './constants.js';
-import { DfuFlashError } from '../shared/errors.js';
-import { describeState, describeStatus, type DfuStatusReply } from './status.js';
-import { pollWhileBusy } from './poll.js';
+import { DfuFlashError, isDfuFlashError } from '../shared/errors.js';
+import { describeState, describeStatus, stateName, type DfuStatusReply } from './status.js';
+import { pollWhileBusy, recoveryOf } from './poll.js';
+import { STEP_TIMEOUT_MS, recoveryFailedOn, unstickDevice, type Recovery } from './unstick.js';
 import type { DfuSession } from './session.js';
 
 const MAX_STEPS = 6;
+/** A device found busy gets its proportional patience (poll.ts), and never more than this. */
+const PREVIOUS_OPERATION_DEADLINE_MS = 30_000;
+const BUSY: ReadonlySet<number> = new Set([DfuState.dfuDNBUSY, DfuState.dfuDNLOAD_SYNC, DfuState.dfuMANIFEST_SYNC, DfuState.dfuMANIFEST]);
 
 /** Drive the device to dfuIDLE with status OK. Returns the final status. */
 export async function ensureIdle(session: DfuSession): Promise<DfuStatusReply> {
@@ -42,11 +47,15 @@ export async function ensureIdle(session: DfuSession): Promise<DfuStatusReply> {
       case DfuState.dfuDNLOAD_SYNC:
       case DfuState.dfuMANIFEST_SYNC:
       case DfuState.dfuMANIFEST:
-        reply = await pollWhileBusy(session, reply, {
-          deadlineMs: 30_000,
-          what: 'waiting for the device to finish its previous operation',
-          busyStates: new Set([DfuState.dfuDNBUSY, DfuState.dfuDNLOAD_SYNC, DfuState.dfuMANIFEST_SYNC, DfuState.dfuMANIFEST]),
-        });
+        try {
+          // a previous run may have left it busy, or stuck: wait as long as it says (proportionally), then free it
+          reply = await pollWhileBusy(session, reply, { deadlineMs: PREVIOUS_OPERATION_DEADLINE_MS, what: 'waiting for the device to finish its previous operation', busyStates: BUSY });
+        } catch (e) {
+          if (recoveryOf(e) !== 'recovered') throw e;
+          const by = isDfuFlashError(e) ? String(e.details['recoveredBy']) : 'recovery';
+          session.emit({ type: 'warning', message: `the device was stuck in ${stateName(reply.state)} (left so by an earlier run?); ${by} freed it`, hint: 'nothing to do unless it happens again' });
+          reply = await req.getStatus();
+        }
         continue;
       case DfuState.dfuMANIFEST_WAIT_RESET:
         throw new DfuFlashError('DFU_STATE', 'the device has manifested its firmware and waits for a USB reset (dfuMANIFEST-WAIT-RESET)', {
@@ -67,14 +76,21 @@ export async function ensureIdle(session: DfuSession): Promise<DfuStatusReply> {
 
 /**
  * After a failure: leave the device where the next run can start — CLRSTATUS
- * from dfuERROR, ABORT from the idle-in-transfer states. Best effort, never throws.
+ * from dfuERROR, ABORT from the idle-in-transfer states, and for a device
+ * still busy the stuck-device recovery (unstick.ts, USB reset included) —
+ * unless it already failed on this session (the poll loop tries it before
+ * giving up). Best effort, never throws; says what the recovery did when there was one.
  */
-export async function recoverToIdle(session: DfuSession): Promise<void> {
+export async function recoverToIdle(session: DfuSession): Promise<Recovery | undefined> {
+  // the poll loop already tried everything on this session: the device is stuck for good, or gone
+  if (recoveryFailedOn(session)) return undefined;
   try {
-    const reply = await session.req.getStatus();
-    if (reply.state === DfuState.dfuERROR) await session.req.clrStatus();
-    else if (reply.state === DfuState.dfuDNLOAD_IDLE || reply.state === DfuState.dfuUPLOAD_IDLE) await session.req.abort();
+    const reply = await session.req.getStatus(STEP_TIMEOUT_MS);
+    if (reply.state === DfuState.dfuERROR) await session.req.clrStatus(STEP_TIMEOUT_MS);
+    else if (reply.state === DfuState.dfuDNLOAD_IDLE || reply.state === DfuState.dfuUPLOAD_IDLE) await session.req.abort(STEP_TIMEOUT_MS);
+    else if (BUSY.has(reply.state)) return (await unstickDevice(session, { last: reply, clrStatusFirst: session.quirks.stuckBusyRecovery })).recovery;
   } catch {
-    // the device may be gone or stuck; nothing more to do here
+    // the device may be gone or not answering; nothing more to do here
   }
+  return undefined;
 }

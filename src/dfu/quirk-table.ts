@@ -166,10 +166,12 @@ export const QUIRK_TABLE: readonly QuirkEntry[] = [
   },
   {
     // betaflight-configurator PR #5300 / #5348: the STM32C5 ROM STALLs CLRSTATUS outside dfuERROR (as the spec says), so
-    // the H7 CLRSTATUS pair must never reach it. The core sends CLRSTATUS only in dfuERROR; this entry pins the H7
-    // recovery off for the 8 KiB-page ROM generation (C5; the H5 shares the page size). Layout facts: estimate.
+    // the H7 handling (a 6 s erase deadline, the CLRSTATUS pair first, the erase sent again) must not be applied to it.
+    // Outside that, CLRSTATUS goes out only in dfuERROR, or as a step of the stuck-device recovery (unstick.ts), which
+    // expects this stall: the stalled request leaves the ROM in dfuERROR, where CLRSTATUS is legal. This entry pins the
+    // H7 handling off for the 8 KiB-page ROM generation (C5; the H5 shares the page size). Layout facts: estimate.
     name: 'stm32c5-strict-clrstatus',
-    summary: 'stalls CLRSTATUS outside dfuERROR: never send the H7 CLRSTATUS pair',
+    summary: 'stalls CLRSTATUS outside dfuERROR: no H7 wedge handling (a stuck-device recovery expects the stall)',
     source: 'https://github.com/betaflight/betaflight-configurator/pull/5300; https://github.com/betaflight/betaflight-configurator/pull/5348',
     match: [{ vendorId: ST, productId: ST_DFU, when: (s) => flashAt0800(s.alt, 8 * 1024) }],
     effect: { stuckBusyRecovery: false, stuckBusyMs: 0 },

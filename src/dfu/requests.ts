@@ -17,7 +17,7 @@ import {
   REQTYPE_CLASS_INTERFACE_OUT,
 } from './constants.js';
 import { decodeStatus, stateName, statusName, type DfuStatusReply } from './status.js';
-import type { DfuTransport, SetupPacket } from '../transport/types.js';
+import type { DfuTransport, SetupPacket, TransferTiming } from '../transport/types.js';
 import type { Emit } from './events.js';
 
 /** dfu-util uses 5 s for every control transfer; so do we, unless told otherwise. */
@@ -68,18 +68,16 @@ export class DfuRequests {
     }
   }
 
-  private async out(bRequest: number, wValue: number, data: Uint8Array, timeoutMs?: number): Promise<void> {
+  // out() and in() hand the transport's promise straight back: no promise layer of their own per transfer
+  private out(bRequest: number, wValue: number, data: Uint8Array, timeoutMs?: number): Promise<void> {
     this.transfers++;
-    this.log(bRequest, wValue, data.length);
-    await this.transport.controlOut(this.setup(true, bRequest, wValue, data.length), data, {
-      timeoutMs: timeoutMs ?? this.timeoutMs,
-    });
+    if (this.trace) this.log(bRequest, wValue, data.length);
+    return this.transport.controlOut(this.setup(true, bRequest, wValue, data.length), data, { timeoutMs: timeoutMs ?? this.timeoutMs });
   }
 
-  private async in(bRequest: number, wValue: number, length: number): Promise<Uint8Array> {
+  private in(bRequest: number, wValue: number, length: number, timing?: TransferTiming, timeoutMs?: number): Promise<Uint8Array> {
     this.transfers++;
-    const bytes = await this.transport.controlIn(this.setup(false, bRequest, wValue, length), { timeoutMs: this.timeoutMs });
-    return bytes;
+    return this.transport.controlIn(this.setup(false, bRequest, wValue, length), { timeoutMs: timeoutMs ?? this.timeoutMs, timing });
   }
 
   /** DFU_DETACH; wValue is the time the device should wait for a USB reset. */
@@ -97,8 +95,14 @@ export class DfuRequests {
     return bytes;
   }
 
-  async getStatus(): Promise<DfuStatusReply> {
-    const reply = decodeStatus(await this.in(DFU_GETSTATUS, 0, DFU_STATUS_LENGTH));
+  /**
+   * GETSTATUS; the reply carries the transport's completion time when it has one (bwPollTimeout counts from it).
+   * `timeoutMs` overrides the per-transfer timeout (bounded recovery steps).
+   */
+  async getStatus(timeoutMs?: number): Promise<DfuStatusReply> {
+    const timing: TransferTiming = {};
+    const reply = decodeStatus(await this.in(DFU_GETSTATUS, 0, DFU_STATUS_LENGTH, timing, timeoutMs));
+    if (timing.completedAt !== undefined) reply.receivedAt = timing.completedAt;
     if (this.trace) {
       this.log(
         DFU_GETSTATUS,
@@ -110,8 +114,8 @@ export class DfuRequests {
     return reply;
   }
 
-  clrStatus(): Promise<void> {
-    return this.out(DFU_CLRSTATUS, 0, new Uint8Array(0));
+  clrStatus(timeoutMs?: number): Promise<void> {
+    return this.out(DFU_CLRSTATUS, 0, new Uint8Array(0), timeoutMs);
   }
 
   async getState(): Promise<number> {
@@ -120,7 +124,7 @@ export class DfuRequests {
     return bytes[0] ?? -1;
   }
 
-  abort(): Promise<void> {
-    return this.out(DFU_ABORT, 0, new Uint8Array(0));
+  abort(timeoutMs?: number): Promise<void> {
+    return this.out(DFU_ABORT, 0, new Uint8Array(0), timeoutMs);
   }
 }

@@ -95,7 +95,7 @@ export function inSessionPhase<T>(session: Pick<DfuSession, 'req'>, phase: Phase
 
 /** Tracks one phase: start, cumulative progress, end with elapsed time. */
 export class PhaseTracker {
-  private bytes = 0;
+  private done = 0;
   private readonly started: number;
   constructor(
     private readonly session: Pick<DfuSession, 'emit' | 'clock'>,
@@ -106,11 +106,15 @@ export class PhaseTracker {
     this.started = session.clock.now();
     session.emit(label === undefined ? { type: 'phase-start', phase, totalBytes } : { type: 'phase-start', phase, totalBytes, label });
   }
+  /** Bytes reported so far. */
+  get bytes(): number {
+    return this.done;
+  }
   add(n: number): void {
-    this.bytes += n;
-    this.session.emit({ type: 'phase-progress', phase: this.phase, bytes: this.bytes, totalBytes: this.totalBytes });
+    this.done += n;
+    this.session.emit({ type: 'phase-progress', phase: this.phase, bytes: this.done, totalBytes: this.totalBytes });
   }
   end(): void {
-    this.session.emit({ type: 'phase-end', phase: this.phase, bytes: this.bytes, elapsedMs: this.session.clock.now() - this.started });
+    this.session.emit({ type: 'phase-end', phase: this.phase, bytes: this.done, elapsedMs: this.session.clock.now() - this.started });
   }
 }

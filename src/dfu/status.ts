@@ -16,6 +16,8 @@ export interface DfuStatusReply {
   pollTimeoutMs: number;
   state: number;
   iString: number;
+  /** When the reply arrived (the transport's completion time, on the session's clock), if known. */
+  receivedAt?: number | undefined;
 }
 
 export function decodeStatus(bytes: Uint8Array): DfuStatusReply {

@@ -27,6 +27,19 @@ import type { SimControlResult } from './types.js';
 import type { SimBusy, SimFunctional, SimRuntimeBehaviour } from './profile-types.js';
 import type { SimAfterJob, SimJob, SimTarget } from './target-types.js';
 
+/**
+ * What frees a device wedged in dfuDNBUSY: DFU_ABORT; the DFU_CLRSTATUS pair (the first moves it
+ * to dfuERROR/errUNKNOWN, as the STM32H7 ROM does); a USB reset (it restarts: leaves the bus and
+ * comes back, flash kept); or nothing ('forever': only a power cycle would). Until then it answers
+ * GETSTATUS with dfuDNBUSY and stalls every other request without changing state.
+ */
+export type SimStuckRelease = 'abort' | 'clrstatus' | 'reset' | 'forever';
+
+interface SimWedge {
+  release: SimStuckRelease;
+  pollMs: number;
+}
+
 /** The device leaves the bus; with `reenumerate`, something arrives on the same port later. */
 export interface SimLeave {
   reason: string;
@@ -37,6 +50,8 @@ export interface MachineOptions {
   functional: SimFunctional;
   initial: { state: DfuState; status: DfuStatus };
   timeScale: number;
+  /** Applied to every busy period before timeScale ('short-poll' timing). */
+  busyTransform?: ((busy: SimBusy) => SimBusy) | undefined;
   target: SimTarget | undefined;
   runtime: SimRuntimeBehaviour | undefined;
   /** After a reset caused by the device itself (READ_UNPROTECT), it is back after this long. */
@@ -58,8 +73,6 @@ export class DfuMachine {
   status: DfuStatus;
   /** The device NAKs EP0 until this clock time. */
   busyUntil = -Infinity;
-  /** When the last reported bwPollTimeout runs out (GETSTATUS before that is early). */
-  pollReadyAt = -Infinity;
   private pending: SimJob | undefined;
   private pendingFault: DfuStatus | undefined;
   private blockDone = false;
@@ -68,8 +81,8 @@ export class DfuMachine {
   private failAfterBusy: DfuStatus | undefined;
   private leave: { at: number; leave: SimLeave } | undefined;
   private detachDeadline = Infinity;
-  /** Work done, but dfuDNBUSY until CLRSTATUS (SimJobOutcome.stuck). */
-  private stuck = false;
+  /** Wedged in dfuDNBUSY until its release (SimJobOutcome.stuck, or a `stuck` fault). */
+  private wedged: SimWedge | undefined;
   /** bwPollTimeout reported for the current busy period, and whether it is an erase. */
   private busyReportedMs = 0;
   private busyIsErase = false;
@@ -85,7 +98,8 @@ export class DfuMachine {
   }
 
   /** Busy period after timeScale; bwPollTimeout is a 24-bit whole number of ms. */
-  scale(busy: SimBusy): SimBusy {
+  scale(raw: SimBusy): SimBusy {
+    const busy = this.o.busyTransform === undefined ? raw : this.o.busyTransform(raw);
     const s = this.o.timeScale;
     const reportedMs = Math.min(MAX_POLL_TIMEOUT, Math.max(0, Math.ceil(busy.reportedMs * s - 1e-9)));
     return { reportedMs, actualMs: Math.max(0, busy.actualMs * s) };
@@ -94,8 +108,8 @@ export class DfuMachine {
   /** Apply time-driven transitions; returns a leave that is due. */
   settle(now: number): SimLeave | undefined {
     if (now >= this.busyUntil) {
-      if (this.state === DfuState.dfuDNBUSY && this.stuck) {
-        // wedged: stays dfuDNBUSY until DFU_CLRSTATUS
+      if (this.wedged !== undefined) {
+        // wedged: stays dfuDNBUSY until its release
       } else if (this.state === DfuState.dfuDNBUSY && this.failAfterBusy !== undefined) {
         this.state = DfuState.dfuERROR;
         this.status = this.failAfterBusy;
@@ -166,6 +180,7 @@ export class DfuMachine {
     const req = setup.bRequest;
     const dirIn = (setup.bmRequestType & 0x80) !== 0;
     const wantsIn = req === DFU_UPLOAD || req === DFU_GETSTATUS || req === DFU_GETSTATE;
+    if (this.wedged !== undefined) return this.wedgedRequest(req);
     if (req > DFU_ABORT || dirIn !== wantsIn) return this.illegal();
     if (faultStatus !== undefined && req !== DFU_DNLOAD) return this.failWith(req, faultStatus);
     const inApp = this.state === DfuState.appIDLE || this.state === DfuState.appDETACH;
@@ -177,14 +192,6 @@ export class DfuMachine {
       case DFU_DETACH:
         return this.state === DfuState.appIDLE ? this.detach(setup, now) : this.illegal();
       case DFU_CLRSTATUS:
-        if (this.stuck && this.state === DfuState.dfuDNBUSY) {
-          // STM32H7 ROM: the first CLRSTATUS of the pair unsticks it into dfuERROR/errUNKNOWN
-          this.stuck = false;
-          this.afterBusy = undefined;
-          this.state = DfuState.dfuERROR;
-          this.status = DfuStatus.errUNKNOWN;
-          return ACK;
-        }
         if (this.state !== DfuState.dfuERROR) return this.illegal();
         this.state = DfuState.dfuIDLE;
         this.status = DfuStatus.OK;
@@ -284,7 +291,6 @@ export class DfuMachine {
   /** Fault 'busy': a GETSTATUS reply saying dfuDNBUSY (OK, 100 ms) while nothing happens; the real state is kept. */
   fakeBusy(now: number): SimControlResult {
     const pollMs = 100;
-    this.pollReadyAt = now + pollMs;
     return { kind: 'ack', data: Uint8Array.from([DfuStatus.OK, pollMs, 0, 0, DfuState.dfuDNBUSY, 0]) };
   }
 
@@ -295,9 +301,8 @@ export class DfuMachine {
   }
 
   private getStatus(now: number): SimControlResult {
-    if (this.state === DfuState.dfuDNBUSY && (this.stuck || (now < this.busyUntil && this.answersWhileBusy()))) {
-      if (!this.stuck && this.o.busyGetStatus === 'stall-during-erase') return STALL; // state unchanged: still erasing
-      this.pollReadyAt = now + this.busyReportedMs;
+    if (this.state === DfuState.dfuDNBUSY && now < this.busyUntil && this.answersWhileBusy()) {
+      if (this.o.busyGetStatus === 'stall-during-erase') return STALL; // state unchanged: still erasing
       return this.statusReply(this.busyReportedMs);
     }
     if (this.state === DfuState.dfuDNLOAD_SYNC) {
@@ -333,7 +338,6 @@ export class DfuMachine {
         this.state = DfuState.dfuDNBUSY;
         this.failAfterBusy = status;
         this.busyUntil = now + busy.actualMs;
-        this.pollReadyAt = now + busy.reportedMs;
         return this.statusReply(busy.reportedMs);
       }
       this.state = DfuState.dfuERROR;
@@ -350,7 +354,7 @@ export class DfuMachine {
       }
       this.state = DfuState.dfuDNBUSY;
       this.afterBusy = outcome.after;
-      this.stuck = outcome.stuck === true;
+      if (outcome.stuck === true) this.wedged = { release: 'clrstatus', pollMs: busy.reportedMs };
     } else {
       this.state = DfuState.dfuMANIFEST;
       const leaveAt = now + Math.max(busy.reportedMs, busy.actualMs);
@@ -361,14 +365,51 @@ export class DfuMachine {
       }
     }
     this.busyUntil = now + busy.actualMs;
-    this.pollReadyAt = now + busy.reportedMs;
     if (this.afterBusy !== undefined) this.o.wakeAt(this.busyUntil);
     return this.statusReply(busy.reportedMs);
+  }
+
+  /**
+   * Wedge the device in dfuDNBUSY (a `stuck` fault): every GETSTATUS answers dfuDNBUSY with `pollMs`
+   * (default: the current busy period's bwPollTimeout, else 20 ms) until `release` (see SimStuckRelease).
+   */
+  wedge(release: SimStuckRelease, pollMs?: number): void {
+    this.wedged = { release, pollMs: pollMs ?? (this.state === DfuState.dfuDNBUSY && this.busyReportedMs > 0 ? this.busyReportedMs : 20) };
+    this.state = DfuState.dfuDNBUSY;
+    this.pending = undefined;
+    this.afterBusy = undefined;
+    this.failAfterBusy = undefined;
+  }
+
+  /** A request to a wedged device: only its release frees it; everything else stalls and changes nothing. */
+  private wedgedRequest(req: number): SimControlResult {
+    const w = this.wedged!;
+    if (req === DFU_GETSTATUS) return this.statusReply(w.pollMs);
+    if (req === DFU_GETSTATE) return { kind: 'ack', data: Uint8Array.from([this.state]) };
+    if (req === DFU_ABORT && w.release === 'abort') {
+      this.wedged = undefined;
+      this.state = DfuState.dfuIDLE;
+      this.status = DfuStatus.OK;
+      return ACK;
+    }
+    if (req === DFU_CLRSTATUS && w.release === 'clrstatus') {
+      // STM32H7 ROM: the first CLRSTATUS of the pair unsticks it into dfuERROR/errUNKNOWN
+      this.wedged = undefined;
+      this.state = DfuState.dfuERROR;
+      this.status = DfuStatus.errUNKNOWN;
+      return ACK;
+    }
+    return STALL;
   }
 
   /** USB bus reset. Returns a leave when the reset makes the device drop off the bus. */
   busReset(): SimLeave | undefined {
     const rt = this.o.runtime;
+    if (this.wedged !== undefined) {
+      if (this.wedged.release !== 'reset') return undefined; // a reset does not reach what is stuck
+      this.wedged = undefined;
+      return { reason: 'USB reset of a stuck device: it restarted', reenumerate: { profile: 'self', afterMs: this.o.selfReenumerateAfterMs } };
+    }
     switch (this.state) {
       case DfuState.appIDLE:
         return undefined;
@@ -392,7 +433,6 @@ export class DfuMachine {
     this.failAfterBusy = undefined;
     this.blockDone = false;
     this.manifestDone = false;
-    this.stuck = false;
     return undefined;
   }
 }

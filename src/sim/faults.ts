@@ -13,6 +13,11 @@
  *                progresses: with times: Infinity, a device stuck busy; other requests: as 'silent'
  *   'corrupt'    (DNLOAD) the block is programmed with one bit flipped (byte 100, or the last): a silent
  *                corruption on the way that only a read-back finds
+ *   { stuck, pollMs? }  the device wedges in dfuDNBUSY instead of doing the request (a GETSTATUS gets
+ *                dfuDNBUSY with pollMs, default the current bwPollTimeout or 20 ms; other requests are
+ *                acknowledged) and stays so, answering every GETSTATUS with dfuDNBUSY, until `stuck`
+ *                frees it: 'abort' (DFU_ABORT), 'clrstatus' (the DFU_CLRSTATUS pair), 'reset' (a USB
+ *                reset: it restarts and re-enumerates), 'forever' (nothing does)
  * `strings: true` (GET_DESCRIPTOR faults) limits the fault to string descriptors;
  * `untilReset: true` clears it at the device's next USB bus reset — a glitch
  * that re-enumerating cures, as the STM32CubeMX DFU class's unreadable strings.
@@ -22,6 +27,7 @@
  *                device in dfuERROR/status; non-DFU requests stall.
  */
 import type { DfuStatus } from '../dfu/constants.js';
+import type { SimStuckRelease } from './dfu-machine.js';
 
 export type SimRequestName =
   | 'DFU_DETACH'
@@ -38,7 +44,7 @@ export type SimRequestName =
   | 'SET_INTERFACE'
   | 'GET_INTERFACE';
 
-export type SimFaultAction = 'stall' | 'silent' | 'gone' | 'busy' | 'corrupt' | { status: DfuStatus };
+export type SimFaultAction = 'stall' | 'silent' | 'gone' | 'busy' | 'corrupt' | { status: DfuStatus } | { stuck: SimStuckRelease; pollMs?: number | undefined };
 
 export interface SimFaultSpec {
   request: SimRequestName | (string & {});

@@ -8,6 +8,7 @@ import { PROFILES, findProfile } from './profiles/index.js';
 import { SimBackend } from './sim-backend.js';
 import { SimBus } from './sim-bus.js';
 import { SimDevice } from './sim-device.js';
+import { SIM_TIMINGS, type SimTiming } from './timing-variants.js';
 
 export { SimDevice, requestName } from './sim-device.js';
 export type { SimDeviceOptions, SimClaimResult } from './sim-device.js';
@@ -21,6 +22,7 @@ export type { SimFaultAction, SimFaultSpec, SimRequestName } from './faults.js';
 export type { SimFlashSnapshot, SimWrite } from './flash.js';
 export { readRawDescriptors, readDeviceInfo } from './host-enumerate.js';
 export type { SimProfile } from './profile-types.js';
+export { SIM_TIMINGS, type SimTiming } from './timing-variants.js';
 export type * from './types.js';
 
 export interface SimOptions {
@@ -29,6 +31,8 @@ export interface SimOptions {
   timeScale?: number | undefined;
   /** How many arrivals and departures the bus log keeps (createSimBackend; default 1000). */
   busLogLimit?: number | undefined;
+  /** The devices' timing set: 'typical' (default), 'worst-case', 'short-poll' (see timing-variants.ts). */
+  timing?: SimTiming | undefined;
 }
 
 export const SIM_PROFILES: { name: string; description: string }[] = PROFILES.map((p) => ({
@@ -53,11 +57,16 @@ export function createSimDevice(profile: string, options: SimOptions & { serial?
       hint: 'use 1 for real timing, 0 for instant, 0.01 for a fast demo',
     });
   }
+  const timing = options.timing ?? 'typical';
+  if (!SIM_TIMINGS.includes(timing)) {
+    throw new DfuFlashError('USAGE', `unknown simulated timing '${String(timing)}'`, { hint: `one of ${SIM_TIMINGS.join(', ')}` });
+  }
   return new SimDevice(definition, {
     clock,
     timeScale,
+    timing,
     serial: options.serial,
-    spawn: (name, serial) => createSimDevice(name, { clock, timeScale, serial }),
+    spawn: (name, serial) => createSimDevice(name, { clock, timeScale, timing, serial }),
   });
 }
 
@@ -84,7 +93,7 @@ export function createSimBackend(profiles: string[], options: SimOptions = {}): 
     if (definition === undefined) throw unknownProfile(profile);
     const k = seen.get(profile) ?? 0;
     seen.set(profile, k + 1);
-    return createSimDevice(profile, { clock, timeScale: options.timeScale, serial: serial ?? nthSerial(definition.identity.serial, k) });
+    return createSimDevice(profile, { clock, timeScale: options.timeScale, timing: options.timing, serial: serial ?? nthSerial(definition.identity.serial, k) });
   };
   const backend = new SimBackend(bus, clock, factory);
   for (const p of profiles) backend.plug(p);

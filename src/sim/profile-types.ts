@@ -76,6 +76,8 @@ export interface SimDfuseBehaviour {
     leave: SimBusy;
     readUnprotect: SimBusy;
   };
+  /** The slow timing set (SimOptions.timing 'worst-case', see timing-variants.ts): what differs from `timing`. */
+  worstCase?: Partial<SimDfuseBehaviour['timing']> | undefined;
   /**
    * CubeMX-template quirk: ERASE ignores its address and erases every erasable
    * page from `start` to the end of the region that holds `start`.
@@ -151,6 +153,8 @@ export interface SimPlainDfuBehaviour {
     programMs: (length: number) => number;
     manifest: SimBusy;
   };
+  /** The slow timing set (SimOptions.timing 'worst-case', see timing-variants.ts): what differs from `timing`. */
+  worstCase?: Partial<SimPlainDfuBehaviour['timing']> | undefined;
   /** Status when a block would run past appEnd, or programming fails its read-back check. */
   writeFailStatus: DfuStatus;
 }
@@ -177,5 +181,10 @@ export interface SimProfile {
   otherInterfaces?: SimOtherInterface[] | undefined;
   /** State and status after power-on / bus reset. */
   initial: { state: DfuState; status: DfuStatus };
+  /**
+   * The bwPollTimeout it reports means nothing to the device itself (Openmoko U-Boot: bogus values, which
+   * hosts ignore by quirk): a GETSTATUS before it has passed is not counted as early. Default false.
+   */
+  bogusPollTimeout?: boolean | undefined;
   behaviour: SimBehaviour;
 }

@@ -6,30 +6,37 @@
  * Time: every busy period has a real duration on the injected Clock. A
  * request that arrives while the device is busy completes only when the busy
  * period ends (the promise resolves late, like a device NAKing EP0). A
- * GETSTATUS that arrives before the last reported bwPollTimeout has elapsed is
- * marked `early` in the transcript and counted in `earlyPolls`.
+ * GETSTATUS that arrives before the bwPollTimeout of the previous GETSTATUS
+ * reply has elapsed, counted from that reply's completion, is marked `early`
+ * in the transcript and counted in `earlyPolls`. Times are exact (fractions of
+ * a millisecond count); through a harness, control() takes the host's own
+ * submit and completion times (SimHostTimes).
  */
 import { DFU_STATE_NAMES, DFU_STATUS_NAMES, DfuState, DfuStatus } from '../dfu/constants.js';
 import { parseMemoryLayout } from '../dfu/memory-layout.js';
 import { DfuFlashError, hex32 } from '../shared/errors.js';
 import { systemClock, type Clock } from '../transport/clock.js';
 import type { SetupPacket } from '../transport/types.js';
-import type { SimBusEvent, SimControlResult, SimDescriptors, SimTranscriptEntry, SimUsbDevice } from './types.js';
+import type { SimBusEvent, SimControlResult, SimDescriptors, SimHostTimes, SimTranscriptEntry, SimUsbDevice } from './types.js';
 import type { SimProfile } from './profile-types.js';
 import { bosDescriptorBytes, buildDescriptors, functionalDescriptorBytes } from './descriptor-builder.js';
 import { DfuMachine, type SimLeave } from './dfu-machine.js';
 import { DfuseTarget } from './dfuse-target.js';
 import { SequentialTarget } from './sequential-target.js';
 import { SimFaults } from './faults.js';
+import { PollWatch } from './poll-watch.js';
 import type { SimFlashSnapshot, SimWrite } from './flash.js';
 import { standardRequest, type StandardContext } from './standard-requests.js';
 import { requestName } from '../transport/descriptors/setup.js';
 import type { SimTarget } from './target-types.js';
+import { shortPoll, withTiming, type SimTiming } from './timing-variants.js';
 
 export interface SimDeviceOptions {
   clock?: Clock | undefined;
   /** Multiplies every busy duration (1 = real timing, 0 = instant, 0.01 = fast demo). Default 1. */
   timeScale?: number | undefined;
+  /** Which of the profile's timing sets (timing-variants.ts). Default 'typical'. */
+  timing?: SimTiming | undefined;
   serial?: string | undefined;
   /** Builds the device that arrives after a re-enumeration (createSimDevice provides it). */
   spawn?: ((profile: string, serial: string | undefined) => SimDevice) | undefined;
@@ -48,10 +55,12 @@ export class SimDevice implements SimUsbDevice {
   readonly serial: string | undefined;
   readonly clock: Clock;
   readonly timeScale: number;
+  readonly timing: SimTiming;
   readonly transcript: SimTranscriptEntry[] = [];
   readonly faults = new SimFaults();
   /** GETSTATUS requests that arrived before the reported bwPollTimeout had elapsed. */
   earlyPolls = 0;
+  private readonly polls = new PollWatch();
   private readonly descs: SimDescriptors;
   private readonly target: SimTarget | undefined;
   private readonly machine: DfuMachine;
@@ -63,7 +72,9 @@ export class SimDevice implements SimUsbDevice {
   private attached = true;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(definition: SimProfile, options: SimDeviceOptions = {}) {
+  constructor(profile: SimProfile, options: SimDeviceOptions = {}) {
+    this.timing = options.timing ?? 'typical';
+    const definition = withTiming(profile, this.timing);
     this.definition = definition;
     this.profile = definition.name;
     this.clock = options.clock ?? systemClock;
@@ -77,6 +88,7 @@ export class SimDevice implements SimUsbDevice {
       functional: definition.dfu.functional,
       initial: definition.initial,
       timeScale: this.timeScale,
+      busyTransform: this.timing === 'short-poll' ? shortPoll : undefined,
       target: this.target,
       runtime: b.kind === 'runtime' ? b : undefined,
       selfReenumerateAfterMs: b.kind === 'dfuse' ? b.reenumerateAfterMs : 0,
@@ -96,9 +108,10 @@ export class SimDevice implements SimUsbDevice {
     return this.descs;
   }
 
-  control(setup: SetupPacket, data?: Uint8Array): Promise<SimControlResult> {
-    const arrival = this.clock.now();
-    const run = this.queue.then(() => this.process({ ...setup }, data, arrival));
+  control(setup: SetupPacket, data?: Uint8Array, host?: SimHostTimes): Promise<SimControlResult> {
+    const now = this.clock.now();
+    const arrival = host?.submittedAt === undefined ? now : Math.min(now, host.submittedAt);
+    const run = this.queue.then(() => this.process({ ...setup }, data, arrival, host?.previousCompletedAt));
     this.queue = run.then(
       () => undefined,
       () => undefined,
@@ -261,10 +274,11 @@ export class SimDevice implements SimUsbDevice {
     if (leave !== undefined) this.leaveBus(leave);
   }
 
-  private async process(setup: SetupPacket, data: Uint8Array | undefined, arrival: number): Promise<SimControlResult> {
+  private async process(setup: SetupPacket, data: Uint8Array | undefined, arrival: number, previousCompletedAt?: number): Promise<SimControlResult> {
     const name = requestName(setup);
     const isDfu = this.isDfuRequest(setup);
-    const early = isDfu && name === 'DFU_GETSTATUS' && this.attached && arrival < this.machine.pollReadyAt;
+    if (previousCompletedAt !== undefined) this.polls.hostSawCompletion(this.transcript.at(-1), previousCompletedAt, this.clock.now());
+    const early = isDfu && name === 'DFU_GETSTATUS' && this.attached && this.polls.isEarly(arrival) && this.definition.bogusPollTimeout !== true;
     if (early) this.earlyPolls++;
     const wait = this.machine.busyUntil - this.clock.now();
     const answeredWhileBusy = isDfu && name === 'DFU_GETSTATUS' && this.machine.answersWhileBusy();
@@ -276,7 +290,8 @@ export class SimDevice implements SimUsbDevice {
       result = { kind: 'ack', data: result.data.slice(0, setup.wLength) };
     }
     const outLength = (setup.bmRequestType & 0x80) === 0 ? (data?.length ?? 0) : 0;
-    this.record(setup, name, arrival, result, outLength, early);
+    const entry = this.record(setup, name, arrival, result, outLength, early);
+    if (isDfu && name === 'DFU_GETSTATUS') this.polls.noteReply(entry, result);
     this.settle();
     return result;
   }
@@ -295,6 +310,10 @@ export class SimDevice implements SimUsbDevice {
     }
     const now = this.clock.now();
     if (isDfu) {
+      if (typeof fault === 'object' && 'stuck' in fault) {
+        this.machine.wedge(fault.stuck, fault.pollMs);
+        return name === 'DFU_GETSTATUS' ? this.machine.request(setup, data, now) : { kind: 'ack' };
+      }
       if (fault === 'stall') return this.machine.illegal();
       if (fault === 'corrupt') {
         // The block arrives damaged and the device programs it as received: only a read-back can tell.
@@ -302,7 +321,7 @@ export class SimDevice implements SimUsbDevice {
         if (bad !== undefined && bad.length > 0) bad[Math.min(100, bad.length - 1)]! ^= 0x10;
         return this.machine.request(setup, bad, now, undefined);
       }
-      return this.machine.request(setup, data, now, fault === undefined ? undefined : fault.status);
+      return this.machine.request(setup, data, now, fault === undefined || !('status' in fault) ? undefined : fault.status);
     }
     if (fault !== undefined) return { kind: 'stall' };
     if (((setup.bmRequestType >> 5) & 3) !== 0) return { kind: 'stall' };
@@ -350,7 +369,7 @@ export class SimDevice implements SimUsbDevice {
     result: SimControlResult,
     outLength: number,
     early: boolean,
-  ): void {
+  ): SimTranscriptEntry {
     const inLength = result.kind === 'ack' ? (result.data?.length ?? 0) : 0;
     const entry: SimTranscriptEntry = {
       t,
@@ -364,6 +383,7 @@ export class SimDevice implements SimUsbDevice {
     };
     if (early) entry.early = true;
     this.transcript.push(entry);
+    return entry;
   }
 
   private leaveBus(leave: SimLeave): void {

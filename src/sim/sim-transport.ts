@@ -7,7 +7,7 @@
  */
 import { DfuFlashError, type ErrorCode } from '../shared/errors.js';
 import type { Clock } from '../transport/clock.js';
-import type { ControlOptions, DfuDeviceInfo, DfuTransport, SetupPacket } from '../transport/types.js';
+import type { ControlOptions, DfuDeviceInfo, DfuTransport, SetupPacket, TransferTiming } from '../transport/types.js';
 import type { SimControlResult, SimUsbDevice } from './types.js';
 import { SimDevice, requestName } from './sim-device.js';
 
@@ -78,7 +78,7 @@ export class SimTransport implements DfuTransport {
     );
   }
 
-  private async transfer(setup: SetupPacket, data: Uint8Array | undefined, timeoutMs: number): Promise<SimControlResult> {
+  private async transfer(setup: SetupPacket, data: Uint8Array | undefined, timeoutMs: number, timing?: TransferTiming): Promise<SimControlResult> {
     this.assertUsable(setup);
     const deadline = this.clock.now() + timeoutMs;
     if (this.device instanceof SimDevice && this.device.busyUntil > deadline) {
@@ -89,6 +89,7 @@ export class SimTransport implements DfuTransport {
     }
     const result = await this.device.control(setup, data);
     const now = this.clock.now();
+    if (timing !== undefined) timing.completedAt = now;
     if (result.kind === 'silent') {
       if (deadline > now) await this.clock.sleep(deadline - now);
       throw this.timeoutError(setup, timeoutMs);
@@ -113,7 +114,7 @@ export class SimTransport implements DfuTransport {
     if ((setup.bmRequestType & 0x80) === 0) {
       throw new DfuFlashError('INTERNAL', `controlIn called with an OUT request (${describeSetup(setup)})`);
     }
-    const result = await this.transfer(setup, undefined, options.timeoutMs);
+    const result = await this.transfer(setup, undefined, options.timeoutMs, options.timing);
     const data = result.kind === 'ack' ? result.data : undefined;
     return data === undefined ? new Uint8Array(0) : data.slice(0, setup.wLength);
   }
@@ -125,7 +126,7 @@ export class SimTransport implements DfuTransport {
     if (setup.wLength !== data.length) {
       throw new DfuFlashError('INTERNAL', `controlOut: wLength ${setup.wLength} but ${data.length} byte(s) of data`);
     }
-    await this.transfer(setup, data, options.timeoutMs);
+    await this.transfer(setup, data, options.timeoutMs, options.timing);
   }
 
   async claimInterface(interfaceNumber: number): Promise<void> {

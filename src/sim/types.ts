@@ -49,8 +49,25 @@ export interface SimTranscriptEntry {
   state: string;
   /** DFU status after the request (spec spelling). */
   status: string;
-  /** true when a GETSTATUS arrived before the previously reported bwPollTimeout had elapsed. */
+  /**
+   * true when a GETSTATUS arrived before the bwPollTimeout of the previous GETSTATUS reply had
+   * elapsed, counted from that reply's completion (DFU 1.1 §6.1.2: the minimum time before the next GETSTATUS).
+   */
   early?: boolean;
+}
+
+/**
+ * Times a host-side harness saw (umockdev: the host process's URB submit and
+ * completion), already on the device's clock. With them the device dates a
+ * request by when the host sent it, not by when the harness delivered it, and
+ * a reply by when the host could have had it, so a GETSTATUS that comes a
+ * fraction of a millisecond before bwPollTimeout has passed is still caught.
+ */
+export interface SimHostTimes {
+  /** When the host submitted this request. */
+  submittedAt?: number | undefined;
+  /** When the previous transfer on this device completed for the host. */
+  previousCompletedAt?: number | undefined;
 }
 
 export interface SimUsbDevice {
@@ -63,7 +80,7 @@ export interface SimUsbDevice {
    * resolves when the device would complete the transfer: a busy device
    * completes late, as a device NAKing EP0 does.
    */
-  control(setup: SetupPacket, data?: Uint8Array): Promise<SimControlResult>;
+  control(setup: SetupPacket, data?: Uint8Array, host?: SimHostTimes): Promise<SimControlResult>;
   /** SET_INTERFACE; false means the device stalls it. */
   setAltSetting(interfaceNumber: number, alternateSetting: number): boolean;
   /** A USB bus reset from the host. */

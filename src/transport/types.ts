@@ -68,6 +68,19 @@ export interface DfuDeviceInfo {
 export interface ControlOptions {
   /** Our own deadline: the transfer is failed with a TIMEOUT error after this many ms, whatever the USB stack does. */
   timeoutMs: number;
+  /**
+   * Filled in by transports that can: when the transfer completed, taken as
+   * close to the USB stack's completion as the backend gets (libusb: first
+   * thing in its completion callback), before any promise layer. On the
+   * clock sessions use: performance.now() for USB stacks, the simulator's
+   * clock for simulated devices. bwPollTimeout counts from this moment.
+   */
+  timing?: TransferTiming | undefined;
+}
+
+/** Written by the transport when a transfer completes (see ControlOptions.timing). */
+export interface TransferTiming {
+  completedAt?: number | undefined;
 }
 
 /**

@@ -21,6 +21,7 @@ describe('number formatting', () => {
       [verdict(true), 'met'],
       [verdict(false), 'NOT met'],
       [verdict(undefined), 'not measured'],
+      [verdict('no goal'), '—'],
     ];
     for (const [got, want] of cases) assert.equal(got, want);
   });
@@ -75,7 +76,7 @@ describe('parseBenchArgs', () => {
       writeReadme: false,
       runs: 3,
       startupRuns: 7,
-      figures: ['efficiency', 'incremental', 'parallel', 'startup', 'memory'],
+      figures: ['efficiency', 'verify', 'incremental', 'parallel', 'startup', 'memory'],
       help: false,
     });
     const q = parseBenchArgs(['--quick', '--write-readme', '--only', 'startup,memory']);

@@ -27,6 +27,12 @@ describe('BoardBars.render', () => {
     assert.equal(bars(100).render({ value: 0, total: 0 }, { port: '1-1', phase: 'leave', elapsedMs: 12 }), '1-1  leave    done in 0.01 s');
   });
 
+  test('a long wait shows how long it has lasted and should last, instead of a rate', () => {
+    assert.equal(bars(100).render({ value: 0, total: 0 }, { port: '1-1', phase: 'erase', waited: '14 s of ~35 s' }), '1-1  erase    14 s of ~35 s');
+    const line = bars(100).render({ value: 65536, total: 131072 }, { port: '1-2', phase: 'erase', rate: 1, waited: '2 s of ~3 s' });
+    assert.equal(line, '1-2  erase    ██████████░░░░░░░░░░  50% 65536/131072 B  2 s of ~3 s');
+  });
+
   test('never wider than the terminal', () => {
     for (const columns of [20, 30, 40, 50, 60, 80]) {
       const b = bars(columns);

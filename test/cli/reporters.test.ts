@@ -7,18 +7,9 @@ import { formatEta, formatRate, formatSeconds, oneLine, summaryLine } from '../.
 import { toJsonLine } from '../../src/cli/reporters/json.js';
 import type { FlashEvent } from '../../src/dfu/events.js';
 import type { OutputOptions } from '../../src/cli/invocation.js';
-import type { Clock } from '../../src/transport/clock.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { DEVICE, cliDownloadResult, memoryIo, type MemoryIo } from './helpers.js';
 
-class ManualClock implements Clock {
-  t = 0;
-  now(): number {
-    return this.t;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.t += ms;
-  }
-}
 
 /** [time, event] pairs: the clock is set to `time` before each event. */
 const SEQUENCE: [number, FlashEvent][] = [

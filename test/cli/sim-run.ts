@@ -11,6 +11,7 @@ import { run } from '../../src/cli/main.js';
 import type { BackendRequest } from '../../src/cli/io.js';
 import { createSimBackend, type SimBackend } from '../../src/sim/index.js';
 import { FakeClock } from '../../src/transport/clock.js';
+import { watchBus } from '../support/early-polls.js';
 import { memoryIo, type MemoryIo } from './helpers.js';
 
 export interface SimRun {
@@ -34,6 +35,7 @@ export interface SimRunOptions {
 export async function simRun(argv: string[], profiles: string[], o: SimRunOptions): Promise<SimRun> {
   const clock = new FakeClock();
   const backend = createSimBackend(profiles, { clock, timeScale: o.timeScale ?? 1 });
+  watchBus(backend.bus);
   o.setup?.(backend, clock);
   const requests: BackendRequest[] = [];
   const io = memoryIo({ cwd: o.cwd, stderrIsTTY: o.tty ?? false, stderrColumns: 100, env: { NO_COLOR: '1', TERM: 'xterm' } });

@@ -8,17 +8,8 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TtyProgress } from '../../src/cli/reporters/tty-progress.js';
 import { PLAIN_STYLE } from '../../src/cli/reporters/style.js';
-import type { Clock } from '../../src/transport/clock.js';
+import { ManualClock } from '../support/manual-clock.js';
 
-class ManualClock implements Clock {
-  t = 0;
-  now(): number {
-    return this.t;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.t += ms;
-  }
-}
 
 /** The text of the last frame: what each bar line says now (cursor movements removed). */
 function lastFrame(out: string): Map<string, string> {

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FakeClock } from '../../src/transport/clock.js';
+import { watchBus, watchEarlyPolls } from '../support/early-polls.js';
 import { createSimDevice, SimBackend, SimBus, type SimDevice } from '../../src/sim/index.js';
 import type { SimTranscriptEntry } from '../../src/sim/types.js';
 import type { DfuTransport, UsbBackend } from '../../src/transport/types.js';
@@ -26,7 +27,7 @@ export class Bench {
     profiles: string[],
     readonly timeScale = 1,
   ) {
-    this.slots = profiles.map((p, i) => ({ port: `1-${i + 1}`, device: createSimDevice(p, { clock: this.clock, timeScale }) }));
+    this.slots = profiles.map((p, i) => ({ port: `1-${i + 1}`, device: watchEarlyPolls(createSimDevice(p, { clock: this.clock, timeScale })) }));
   }
 
   device(i = 0): SimDevice {
@@ -42,6 +43,7 @@ export class Bench {
   backend(): UsbBackend {
     this.settle();
     const bus = new SimBus(this.clock);
+    watchBus(bus);
     for (const s of this.slots) bus.plug(s.device, s.port);
     this.bus = bus;
     const inner = new SimBackend(bus, this.clock);
@@ -93,7 +95,7 @@ export class Bench {
       }
       if (s.device.connected) continue;
       const old = s.device;
-      const fresh = createSimDevice(old.profile, { clock: this.clock, timeScale: this.timeScale, serial: old.serial });
+      const fresh = watchEarlyPolls(createSimDevice(old.profile, { clock: this.clock, timeScale: this.timeScale, serial: old.serial }));
       fresh.restore(old.snapshot());
       if (old.definition.behaviour.kind === 'dfuse') {
         fresh.readProtected = old.readProtected;

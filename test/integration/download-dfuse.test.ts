@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { download, upload } from '../support/file-ops.js';
 import { isDfuFlashError } from '../../src/shared/errors.js';
 import { parseDfuseAddress } from '../../src/dfu/dfuse-address.js';
+import { F4_BLOCK_MS } from '../../src/sim/profiles/stm32f4-sysboot.js';
 import { dfuRequests, dfuseCommandLog, pattern, recording, rig, tempDir, writeTemp } from './helpers.js';
 
 describe('DfuSe download on the STM32F4 ROM (simulated)', () => {
@@ -32,9 +33,10 @@ describe('DfuSe download on the STM32F4 ROM (simulated)', () => {
     assert.equal(result.outcome, 'device left DFU mode');
     assert.deepEqual(result.phases.map((p) => p.phase), ['erase', 'download', 'leave']);
     assert.equal(dev.connected, false, 'the device jumped to its application and left the bus');
-    // The device-imposed minimum: 50 blocks × 104 ms plus the five erases; the fake clock shows we waited no more than that.
-    const sumPoll = r.clock.sleeps.reduce((a, b) => a + b, 0);
-    assert.ok(sumPoll >= 50 * 104, `slept ${sumPoll} ms`);
+    // The device-imposed waits, each exactly once and exactly as long as asked: 50 blocks, the five erases, the two
+    // SET_ADDRESS, the leave's dfuMANIFEST (the host's), and the device's own wake-up to leave the bus (the last 5).
+    assert.equal(r.clock.sleeps.filter((ms) => ms === F4_BLOCK_MS).length, 50);
+    assert.deepEqual(r.clock.sleeps.filter((ms) => ms !== F4_BLOCK_MS), [250, 250, 250, 250, 550, 1, 1, 5, 5]);
   });
 
   test('upload reads back what is there, to a file written atomically', async () => {

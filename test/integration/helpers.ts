@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock } from '../../src/transport/clock.js';
 import { createSimBackend } from '../../src/sim/index.js';
+import { watchBus } from '../support/early-polls.js';
 import type { FlashEvent } from '../../src/dfu/events.js';
 import type { OpContext } from '../../src/ops/types.js';
 import type { SimTranscriptEntry } from '../../src/sim/types.js';
@@ -12,6 +13,7 @@ import type { DfuTransport, SetupPacket, UsbBackend } from '../../src/transport/
 export function rig(profiles: string[], timeScale = 1) {
   const clock = new FakeClock();
   const backend = createSimBackend(profiles, { clock, timeScale });
+  watchBus(backend.bus);
   const events: FlashEvent[] = [];
   const ctx: OpContext = { backend, clock, emit: (e) => events.push(e) };
   return { clock, backend, events, ctx, device: (i = 0) => backend.bus.devices[i]! };

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { DfuState, DfuStatus } from '../../src/dfu/constants.js';
 import { isDfuFlashError } from '../../src/shared/errors.js';
 import type { SimBusEvent } from '../../src/sim/index.js';
+import { F4_MASS_ERASE } from '../../src/sim/profiles/stm32f4-sysboot.js';
 import { clearF4, command, dfu, dfuse, pattern, pollDone, rig, type Rig } from './helpers.js';
 
 async function write(r: Rig, block: number, data: Uint8Array) {
@@ -130,7 +131,12 @@ describe('stm32f4-sysboot', () => {
     await clearF4(r);
     await command(r, dfuse.setAddress(0x08060000));
     await write(r, 2, pattern(64));
-    const s = await command(r, dfuse.massErase());
+    // the ROM reports 100 ms and NAKs EP0 for the whole erase: poll once it is done
+    await dfu.dnload(r.t, 0, dfuse.massErase());
+    const busy = await dfu.getStatus(r.t);
+    assert.deepEqual([busy.bState, busy.pollMs], [DfuState.dfuDNBUSY, F4_MASS_ERASE.reportedMs]);
+    await r.clock.sleep(F4_MASS_ERASE.actualMs);
+    const s = await pollDone(r);
     assert.equal(s.bState, DfuState.dfuDNLOAD_IDLE);
     assert.deepEqual(r.device.readFlash(0x08060000, 64), new Uint8Array(64).fill(0xff));
     const kib = 1024;

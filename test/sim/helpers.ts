@@ -10,7 +10,7 @@ import {
   DFU_GETSTATUS,
   DFU_UPLOAD,
 } from '../../src/dfu/constants.js';
-import { createSimDevice, readDeviceInfo, readRawDescriptors, SimTransport, type SimDevice } from '../../src/sim/index.js';
+import { createSimDevice, readDeviceInfo, readRawDescriptors, SimTransport, type SimDevice, type SimTiming } from '../../src/sim/index.js';
 
 export const TIMEOUT = { timeoutMs: 5000 };
 
@@ -21,9 +21,9 @@ export interface Rig {
 }
 
 /** A device of `profile` on a FakeClock, opened, interface 0 claimed, transcript cleared. */
-export async function rig(profile: string, options: { timeScale?: number; serial?: string } = {}): Promise<Rig> {
+export async function rig(profile: string, options: { timeScale?: number; serial?: string; timing?: SimTiming } = {}): Promise<Rig> {
   const clock = new FakeClock();
-  const device = createSimDevice(profile, { clock, timeScale: options.timeScale ?? 1, serial: options.serial });
+  const device = createSimDevice(profile, { clock, timeScale: options.timeScale ?? 1, serial: options.serial, timing: options.timing });
   const raw = await readRawDescriptors(device);
   const info = await readDeviceInfo(device, raw, { key: 'sim:test', busNumber: 1, deviceAddress: 2, portPath: '1-1' });
   const t = new SimTransport(device, info, clock);

@@ -5,16 +5,16 @@ import { isDfuFlashError } from '../../src/shared/errors.js';
 import { clearF4, command, dfu, dfuse, pattern, rig } from './helpers.js';
 
 describe('busy periods are reported and enforced', () => {
-  test('F4: a 2048-byte block reports 104 ms and the device is busy that long', async () => {
+  test('F4: a 2048-byte block reports 20 ms (typical timing) and the device is busy that long', async () => {
     const r = await rig('stm32f4-sysboot');
     await clearF4(r);
     await command(r, dfuse.setAddress(0x08000000));
     await dfu.dnload(r.t, 2, pattern(2048));
     const t0 = r.clock.now();
     const s = await dfu.getStatus(r.t);
-    assert.deepEqual([s.bState, s.pollMs], [DfuState.dfuDNBUSY, 104]);
-    assert.equal(r.device.busyUntil, t0 + 104);
-    await r.clock.sleep(104);
+    assert.deepEqual([s.bState, s.pollMs], [DfuState.dfuDNBUSY, 20]);
+    assert.equal(r.device.busyUntil, t0 + 20);
+    await r.clock.sleep(20);
     const done = await dfu.getStatus(r.t);
     assert.deepEqual([done.bState, done.pollMs], [DfuState.dfuDNLOAD_IDLE, 0]);
     const last = r.device.transcript.at(-1)!;
@@ -30,12 +30,12 @@ describe('busy periods are reported and enforced', () => {
     await dfu.dnload(r.t, 2, pattern(2048));
     const t0 = r.clock.now();
     await dfu.getStatus(r.t);
-    await r.clock.sleep(30);
-    const s = await dfu.getStatus(r.t); // 74 ms too early
+    await r.clock.sleep(6);
+    const s = await dfu.getStatus(r.t); // 14 ms too early
     assert.equal(s.bState, DfuState.dfuDNLOAD_IDLE);
-    assert.equal(r.clock.now(), t0 + 104);
+    assert.equal(r.clock.now(), t0 + 20);
     const last = r.device.transcript.at(-1)!;
-    assert.deepEqual([last.request, last.t, last.doneAt, last.early], ['DFU_GETSTATUS', t0 + 30, t0 + 104, true]);
+    assert.deepEqual([last.request, last.t, last.doneAt, last.early], ['DFU_GETSTATUS', t0 + 6, t0 + 20, true]);
     assert.equal(r.device.earlyPolls, 1);
   });
 
@@ -67,9 +67,9 @@ describe('busy periods are reported and enforced', () => {
   }
 
   const scales = [
-    { timeScale: 1, poll: 104, busy: 104 },
-    { timeScale: 0.5, poll: 52, busy: 52 },
-    { timeScale: 0.01, poll: 2, busy: 1.04 },
+    { timeScale: 1, poll: 20, busy: 20 },
+    { timeScale: 0.5, poll: 10, busy: 10 },
+    { timeScale: 0.01, poll: 1, busy: 0.2 },
   ];
   for (const sc of scales) {
     test(`timeScale ${sc.timeScale}: block reports ${sc.poll} ms, busy ${sc.busy} ms`, async () => {
@@ -97,7 +97,7 @@ describe('busy periods are reported and enforced', () => {
     assert.equal(r.clock.now(), 0);
   });
 
-  test('a whole 64 KiB write on the F4 takes 32 × 104 ms of virtual time (plus erases)', async () => {
+  test('a whole 64 KiB write on the F4 takes 32 × 20 ms of virtual time (plus erases)', async () => {
     const r = await rig('stm32f4-sysboot');
     await clearF4(r);
     for (const a of [0x08000000, 0x08004000, 0x08008000, 0x0800c000]) await command(r, dfuse.erase(a));
@@ -111,7 +111,7 @@ describe('busy periods are reported and enforced', () => {
         await r.clock.sleep(s.pollMs);
       }
     }
-    assert.equal(r.clock.now() - t0, 32 * 104);
+    assert.equal(r.clock.now() - t0, 32 * 20);
     assert.equal(t0, 4 * 250 + 1);
     assert.equal(r.device.earlyPolls, 0);
   });

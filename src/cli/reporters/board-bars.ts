@@ -25,6 +25,8 @@ interface BoardPayload {
   rate?: number | undefined;
   /** Set when the current phase has ended. */
   elapsedMs?: number | undefined;
+  /** While the device is busy with a long step (phase-wait): "12 s of ~35 s". */
+  waited?: string | undefined;
 }
 
 interface Board {
@@ -54,7 +56,7 @@ export class BoardBars {
   }
 
   handle(port: string, e: FlashEvent): void {
-    if (e.type !== 'phase-start' && e.type !== 'phase-progress' && e.type !== 'phase-end') return;
+    if (e.type !== 'phase-start' && e.type !== 'phase-progress' && e.type !== 'phase-end' && e.type !== 'phase-wait') return;
     let b = this.boards.get(port);
     if (b === undefined) {
       if (e.type !== 'phase-start') return;
@@ -72,8 +74,14 @@ export class BoardBars {
     } else if (e.type === 'phase-progress') {
       if (b.payload.phase !== e.phase) return;
       b.payload.rate = rateOf(e.bytes, this.clock.now() - b.startedAt);
+      b.payload.waited = undefined;
       b.bar.update(Math.min(e.bytes, b.total), b.payload);
+    } else if (e.type === 'phase-wait') {
+      if (b.payload.phase !== e.phase) return;
+      b.payload.waited = `${Math.round(e.elapsedMs / 1000)} s of ~${Math.max(1, Math.round(e.expectedMs / 1000))} s`;
+      b.bar.update(b.total > 0 ? Math.min(e.bytes, b.total) : 0, b.payload);
     } else if (b.payload.phase === e.phase) {
+      b.payload.waited = undefined;
       b.payload.elapsedMs = e.elapsedMs;
       b.payload.rate = rateOf(e.bytes, e.elapsedMs);
       b.bar.update(b.total > 0 ? Math.min(e.bytes, b.total) : 0, b.payload);
@@ -99,15 +107,15 @@ export class BoardBars {
     const fit = (t: string): string => (t.length > this.width ? t.slice(0, this.width) : t);
     const done = p.elapsedMs === undefined ? '' : `done in ${formatSeconds(p.elapsedMs)}`;
     if (params.total <= 0) {
-      const line = fit(`${head} ${done === '' ? '...' : done}`);
+      const line = fit(`${head} ${done === '' ? (p.waited ?? '...') : done}`);
       const rest = line.slice(head.length);
       return s.label(line.slice(0, head.length)) + (done === '' ? rest : s.done(rest));
     }
     const fraction = Math.min(1, params.value / params.total);
     const middle = ` ${`${Math.floor(fraction * 100)}%`.padStart(4)} ${params.value}/${params.total} B`;
     const rate = p.rate === undefined ? '' : formatRate(p.rate);
-    let tail = done !== '' ? `  ${done}` : rate === '' ? '' : `  ${rate}`;
-    if (done === '' && p.rate !== undefined && p.rate > 0) tail += `  ETA ${formatEta((params.total - params.value) / p.rate)}`;
+    let tail = done !== '' ? `  ${done}` : p.waited !== undefined ? `  ${p.waited}` : rate === '' ? '' : `  ${rate}`;
+    if (done === '' && p.waited === undefined && p.rate !== undefined && p.rate > 0) tail += `  ETA ${formatEta((params.total - params.value) / p.rate)}`;
     const room = (t: string): number => this.width - head.length - 1 - middle.length - t.length;
     if (room(tail) < MIN_BAR_WIDTH) tail = done === '' ? '' : `  ${done}`;
     const barWidth = Math.min(BAR_WIDTH, room(tail));

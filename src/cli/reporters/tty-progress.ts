@@ -1,8 +1,11 @@
 /**
  * Progress bars on a terminal (stderr is a TTY): one cli-progress bar per
  * phase, stacked as the phases run, with bytes done/total, percent, bytes/s
- * and ETA; a finished phase's bar ends in "done in X.XX s". Lines printed
- * meanwhile (warnings, debug) appear above the bars.
+ * and ETA; a finished phase's bar ends in "done in X.XX s". While the device
+ * is busy with one long step (phase-wait heartbeats), the bar moves with the
+ * time-driven estimate and says how long the wait has lasted and should last
+ * ("12 s of ~35 s"); a phase without a byte total (mass erase) gets a bar of
+ * that time. Lines printed meanwhile (warnings, debug) appear above the bars.
  */
 import cliProgress from 'cli-progress';
 import type { FlashEvent, Phase } from '../../dfu/events.js';
@@ -27,6 +30,8 @@ interface BarPayload {
   rate?: number | undefined;
   /** Set when the phase has ended. */
   elapsedMs?: number | undefined;
+  /** Set while the device is busy with a long step (phase-wait), cleared by the next phase-progress. */
+  wait?: { elapsedMs: number; expectedMs: number } | undefined;
 }
 
 interface Active {
@@ -67,7 +72,13 @@ export class TtyProgress {
       const a = this.active.get(e.phase);
       if (a === undefined) return;
       a.payload.rate = rateOf(e.bytes, this.clock.now() - a.startedAt);
+      a.payload.wait = undefined;
       a.bar.update(Math.min(e.bytes, a.total), a.payload);
+    } else if (e.type === 'phase-wait') {
+      const a = this.active.get(e.phase);
+      if (a === undefined) return;
+      a.payload.wait = { elapsedMs: e.elapsedMs, expectedMs: e.expectedMs };
+      a.bar.update(a.total > 0 ? Math.min(e.bytes, a.total) : 0, a.payload);
     } else if (e.type === 'phase-end') {
       const a = this.active.get(e.phase);
       if (a === undefined) return;
@@ -97,6 +108,17 @@ export class TtyProgress {
     const s = this.style;
     const label = p.label.padEnd(8);
     const fit = (text: string): string => (text.length > this.width ? text.slice(0, this.width) : text);
+    const waited = p.elapsedMs === undefined && p.wait !== undefined ? `${Math.round(p.wait.elapsedMs / 1000)} s of ~${Math.max(1, Math.round(p.wait.expectedMs / 1000))} s` : undefined;
+    if (params.total <= 0 && waited !== undefined) {
+      // no byte total (mass erase): a bar of the expected time
+      const w = p.wait!;
+      const fraction = Math.min(0.99, w.elapsedMs / Math.max(1, w.expectedMs));
+      const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
+      const barWidth = Math.max(0, Math.min(BAR_WIDTH, this.width - label.length - 2 - percent.length - 2 - waited.length));
+      if (barWidth < MIN_BAR_WIDTH) return fit(`${label} ${percent}  ${waited}`);
+      const filled = Math.round(fraction * barWidth);
+      return `${s.label(label)} ${'\u2588'.repeat(filled)}${s.dim('\u2591'.repeat(barWidth - filled))} ${percent}  ${waited}`;
+    }
     if (params.total <= 0) {
       const status = p.elapsedMs === undefined ? '...' : `done in ${formatSeconds(p.elapsedMs)}`;
       const line = fit(`${label} ${status}`);
@@ -111,6 +133,8 @@ export class TtyProgress {
     if (p.elapsedMs !== undefined) {
       done = `done in ${formatSeconds(p.elapsedMs)}`;
       tail = rate === '' ? '' : ` (${rate})`;
+    } else if (waited !== undefined) {
+      tail = `  ${waited}`; // the device is busy: a rate means nothing until it answers
     } else {
       const eta = p.rate === undefined || p.rate <= 0 ? '' : `  ETA ${formatEta((params.total - params.value) / p.rate)}`;
       tail = (rate === '' ? '' : `  ${rate}`) + eta;

@@ -20,10 +20,11 @@
  *
  * Timing estimates (STM32F103 datasheet: page erase 20 ms typ / 40 ms max, half-word
  * program 52.5 µs typ): a 1 KiB block takes 512 × 52.5 µs ≈ 27 ms, plus 20 ms when it
- * starts a fresh page; the reset after manifestation takes 1 ms.
+ * starts a fresh page; the reset after manifestation takes 1 ms. Timing 'worst-case': page
+ * erase 40 ms (the F103's maximum, devices.md "Timings"); the reported 100 ms is the firmware's.
  */
 import { DfuState, DfuStatus } from '../../dfu/constants.js';
-import type { SimProfile } from '../profile-types.js';
+import type { SimPlainDfuBehaviour, SimProfile } from '../profile-types.js';
 
 export const DAPBOOT_APP_START = 0x08002000;
 export const DAPBOOT_FLASH_END = 0x08010000;
@@ -60,6 +61,23 @@ export const dapboot: SimProfile = {
       programMs: (length) => (length / 2) * 0.0525,
       manifest: { reportedMs: 0, actualMs: 1 },
     },
+    // 'worst-case': the F103's maximum page erase, 40 ms (devices.md "Timings")
+    worstCase: { pageEraseMs: 40 },
     writeFailStatus: DfuStatus.errVERIFY,
   },
+};
+
+export const DAPBOOT_128K_FLASH_END = 0x08020000;
+
+/**
+ * The same bootloader built for a blue pill with 128 KiB of flash: the STM32F103C8 is sold
+ * as 64 KiB, most parts have 128 KiB, and newer dapboot builds for the blue pill use it
+ * (estimate for the layout; the behaviour is the 64 KiB profile's). 120 KiB above the bootloader.
+ */
+export const dapboot128k: SimProfile = {
+  ...dapboot,
+  name: 'dapboot-128k',
+  description: 'dapboot on a blue pill with 128 KiB of flash (120 KiB for the application from 0x08002000)',
+  identity: { ...dapboot.identity, serial: '0669FF545150898367243742' },
+  behaviour: { ...(dapboot.behaviour as SimPlainDfuBehaviour), memory: '@Flash/0x08000000/08*001Ka,120*001Kg', appEnd: DAPBOOT_128K_FLASH_END },
 };

@@ -9,7 +9,7 @@
  * read-only bootloader, 56 KiB application) and F103 timing (f103-timing.ts).
  */
 import type { SimProfile } from '../profile-types.js';
-import { f103Erase, f103Program, same } from './f103-timing.js';
+import { f103Erase, f103EraseMax, f103Program, same } from './f103-timing.js';
 import { stDfuseRom } from './st-dfuse-rom.js';
 
 export const dfuseNoBlockAddr: SimProfile = stDfuseRom({
@@ -30,5 +30,5 @@ export const dfuseNoBlockAddr: SimProfile = stDfuseRom({
   functionalAfter: 'every-alt',
   timing: { erase: f103Erase, massErase: same(1000), program: f103Program },
   readUnprotect: 'unsupported',
-  extra: { dataAddressing: 'pointer-only' },
+  extra: { dataAddressing: 'pointer-only', worstCase: { erase: f103EraseMax } },
 });

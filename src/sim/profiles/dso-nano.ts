@@ -15,7 +15,7 @@
  * (the library stores the pointer); F103 / M25P64 timing (f103-timing.ts).
  */
 import type { SimProfile } from '../profile-types.js';
-import { f103Erase, f103Program, same } from './f103-timing.js';
+import { f103Erase, f103EraseMax, f103Program, same } from './f103-timing.js';
 import { stDfuseRom } from './st-dfuse-rom.js';
 
 export const dsoNano: SimProfile = stDfuseRom({
@@ -30,4 +30,5 @@ export const dsoNano: SimProfile = stDfuseRom({
   timing: { erase: f103Erase, massErase: same(2000), program: f103Program },
   checkSetAddress: false,
   readUnprotect: 'unsupported',
+  extra: { worstCase: { erase: f103EraseMax } },
 });

@@ -12,6 +12,11 @@ export function f103Erase(pageSize: number): SimBusy {
   return same(pageSize <= 2048 ? 20 : 600);
 }
 
+/** Timing 'worst-case': a 1–2 KiB page erase at the F103's maximum, 40 ms (devices.md "Timings"); the SPI sector as typical. */
+export function f103EraseMax(pageSize: number): SimBusy {
+  return same(pageSize <= 2048 ? 40 : 600);
+}
+
 /** `length` bytes programmed a half-word at a time, rounded up to whole ms. */
 export function f103Program(length: number): SimBusy {
   return same(Math.ceil((length / 2) * 0.0525));

@@ -1,6 +1,6 @@
 /** The registry of simulated device profiles. */
 import type { SimProfile } from '../profile-types.js';
-import { dapboot } from './dapboot.js';
+import { dapboot, dapboot128k } from './dapboot.js';
 import { macBluetooth } from './mac-bluetooth.js';
 import { QUIRK_PROFILES } from './quirk-devices.js';
 import { runtimeAppReset, runtimeAppWillDetach } from './runtime-app.js';
@@ -14,6 +14,7 @@ export const PROFILES: readonly SimProfile[] = [
   runtimeAppWillDetach,
   runtimeAppReset,
   macBluetooth,
+  dapboot128k,
   ...QUIRK_PROFILES,
 ];
 

@@ -14,7 +14,7 @@
  * Estimates as for dso-nano.ts.
  */
 import type { SimProfile } from '../profile-types.js';
-import { f103Erase, f103Program, same } from './f103-timing.js';
+import { f103Erase, f103EraseMax, f103Program, same } from './f103-timing.js';
 import { stDfuseRom } from './st-dfuse-rom.js';
 
 export const OPC20_BCD_DFU = 0x1a01;
@@ -31,4 +31,5 @@ export const opc20: SimProfile = stDfuseRom({
   timing: { erase: f103Erase, massErase: same(2000), program: f103Program },
   checkSetAddress: false,
   readUnprotect: 'unsupported',
+  extra: { worstCase: { erase: f103EraseMax } },
 });

@@ -13,7 +13,8 @@
  *
  * Simulated: every bwPollTimeout reads 0xFFFFFF ms (about 4.7 hours) while the
  * work takes milliseconds (estimates: a 4 KiB NAND write 1 ms, a 128 KiB block
- * erase 2 ms, manifestation 1 ms). Simplification: all seven alt settings
+ * erase 2 ms, manifestation 1 ms); a GETSTATUS before the bogus time is not an
+ * early poll to it (bogusPollTimeout). Simplification: all seven alt settings
  * write one 4 MiB NAND area from its start (the sequential target has one memory).
  */
 import { DfuState, DfuStatus } from '../../dfu/constants.js';
@@ -43,6 +44,7 @@ export const openmoko: SimProfile = {
     functionalAfter: 'last-alt',
   },
   initial: { state: DfuState.dfuIDLE, status: DfuStatus.OK },
+  bogusPollTimeout: true,
   behaviour: {
     kind: 'dfu',
     memory: '@NAND/0x00000000/32*128Kg',

@@ -14,14 +14,20 @@
  * - Commands: the first GETSTATUS reports dfuDNBUSY, errors show at the next one; SET_ADDRESS
  *   outside the device's memory fails with errTARGET (AN2662 §4.5.2, same ROM command set).
  *
- * Timing:
- * - Each 2048-byte DNLOAD: bwPollTimeout 104 ms (STM32F469 dfu-util -v log), busy that long.
+ * Timing ('typical', the default; reported = actual unless said otherwise):
+ * - Each 2048-byte DNLOAD: 20 ms (estimate: datasheet-typical word programming at x32,
+ *   512 words; the figure issue 12's independent emulation uses).
  * - Page erase, estimates from the datasheet figures (DS8626 / F411 notes, typical x32
  *   parallelism): 16 KiB 250 ms, 64 KiB 550 ms, 128 KiB 1000 ms; smaller pages
- *   (option bytes, OTP, device feature) 250 ms. Reported = actual.
+ *   (option bytes, OTP, device feature) 250 ms.
  * - SET_ADDRESS and GET_COMMANDS: 1 ms (estimate; the ROM only stores a pointer).
- * - Mass erase: reports 100 ms and (for now) takes 100 ms; the real part takes seconds.
+ * - Mass erase: reports bwPollTimeout 100 ms (dfu-util src/dfuse.c: "STM32F405 lies about
+ *   mass erase timeout") and takes 8.55 s (estimate: the sum of the typical sector erases,
+ *   4 × 250 + 550 + 7 × 1000 ms), NAKing EP0 meanwhile.
  * - Leave: dfuMANIFEST for 5 ms (estimate), then the ROM jumps to the application (disconnect).
+ * Timing 'worst-case': each 2048-byte DNLOAD reports and takes 104 ms, as the STM32F469 ROM
+ *   reported in a dfu-util -v log (devices.md "Timings"); the mass erase takes 32 s (DS8626 at
+ *   x8, as dfu-util's comment says). Erase times as above.
  * - READ_UNPROTECT: 100 ms (estimate), flash erased, the chip resets and the ROM is back
  *   on the bus 300 ms later (estimate).
  */
@@ -34,6 +40,12 @@ export function f4PageEraseMs(pageSize: number): number {
   if (pageSize <= 64 * 1024) return 550;
   return 1000;
 }
+
+/** A 2048-byte block: datasheet-typical (estimate), and as the F469 ROM reported it (worst-case). */
+export const F4_BLOCK_MS = 20;
+export const F4_BLOCK_WORST_MS = 104;
+/** Mass erase: the ROM reports 100 ms; typical duration = sum of the typical sector erases (estimate). */
+export const F4_MASS_ERASE = { reportedMs: 100, actualMs: 4 * 250 + 550 + 7 * 1000 };
 
 export const stm32f4Sysboot: SimProfile = stDfuseRom({
   name: 'stm32f4-sysboot',
@@ -49,6 +61,7 @@ export const stm32f4Sysboot: SimProfile = stDfuseRom({
   wTransferSize: 2048,
   functionalAfter: 'last-alt',
   initial: { state: DfuState.dfuERROR, status: DfuStatus.errFIRMWARE },
-  timing: { erase: (pageSize) => same(f4PageEraseMs(pageSize)), massErase: same(100), program: () => same(104) },
+  timing: { erase: (pageSize) => same(f4PageEraseMs(pageSize)), massErase: F4_MASS_ERASE, program: () => same(F4_BLOCK_MS) },
   readUnprotect: 'erase-and-reset',
+  extra: { worstCase: { program: () => same(F4_BLOCK_WORST_MS), massErase: { reportedMs: 100, actualMs: 32_000 } } },
 });

@@ -8,16 +8,20 @@
  */
 import type { Clock } from '../../transport/clock.js';
 
+/** Resolve once now() >= until: a timer, then another for what is left, as often as it takes. */
+function until(deadline: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const check = (): void => {
+      const left = deadline - performance.now();
+      if (left <= 0) resolve();
+      else setTimeout(check, Math.max(1, left));
+    };
+    setTimeout(check, Math.max(0, deadline - performance.now()));
+  });
+}
+
 export const pageClock: Clock = {
   now: () => performance.now(),
-  sleep: (ms) =>
-    new Promise<void>((resolve) => {
-      const until = performance.now() + Math.max(0, ms);
-      const check = (): void => {
-        const left = until - performance.now();
-        if (left <= 0) resolve();
-        else setTimeout(check, Math.max(1, left));
-      };
-      setTimeout(check, Math.max(0, ms));
-    }),
+  sleep: (ms) => until(performance.now() + Math.max(0, ms)),
+  sleepUntil: (deadline) => until(deadline),
 };

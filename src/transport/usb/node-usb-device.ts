@@ -8,7 +8,7 @@
  */
 import type * as UsbPackage from 'usb';
 import type { SetupPacket } from '../types.js';
-import type { RawConfigDescriptor, RawDevice, RawDeviceDescriptor, RawTransferHandle, RawUsbLib } from './raw-device.js';
+import type { RawConfigDescriptor, RawControlCallback, RawDevice, RawDeviceDescriptor, RawTransferHandle, RawUsbLib } from './raw-device.js';
 
 type UsbBindings = typeof UsbPackage.usb;
 type UsbDevice = UsbPackage.Device;
@@ -33,16 +33,83 @@ function toConfig(c: UsbPackage.ConfigDescriptor): RawConfigDescriptor {
   };
 }
 
+const EMPTY = new Uint8Array(0);
+
+/** What a slot's transfer in flight reports to; cleared on completion, so an idle slot's callback reaches nothing. */
+interface Flight {
+  callback: RawControlCallback;
+  isIn: boolean;
+  pool: Ep0Pool;
+}
+
+/** A reusable libusb control transfer with its buffer (setup packet + data stage). */
+interface Ep0Slot {
+  transfer: InstanceType<UsbBindings['Transfer']>;
+  timeoutMs: number;
+  buffer: Buffer;
+  /** What the completion callback sees: this slot while its transfer is in flight, nothing otherwise. */
+  holder: { slot?: Ep0Slot | undefined };
+  flight: Flight | undefined;
+}
+
+/**
+ * Control transfers on EP0, reused: a libusb transfer and its buffer are made once per timeout value
+ * and resubmitted, instead of a new native Transfer and a zero-filled buffer per request. A slot goes
+ * back to the pool only when libusb has completed it (a cancelled transfer that has not come back is
+ * never reused). node-usb holds each completion callback through a strong native reference; the
+ * callback reaches its slot only through `holder`, and only while the transfer is in flight, so an
+ * idle pool (and the device that owns it) can still be collected.
+ */
+class Ep0Pool {
+  private readonly idle: Ep0Slot[] = [];
+
+  constructor(
+    private readonly usb: UsbBindings,
+    private readonly device: UsbDevice,
+  ) {}
+
+  take(timeoutMs: number, size: number): Ep0Slot {
+    const i = this.idle.findIndex((s) => s.timeoutMs === timeoutMs);
+    let slot = i >= 0 ? this.idle.splice(i, 1)[0]! : this.make(timeoutMs);
+    if (slot.buffer.length < size) slot.buffer = Buffer.allocUnsafe(Math.max(size, 64));
+    return slot;
+  }
+
+  give(slot: Ep0Slot): void {
+    if (this.idle.length < 4) this.idle.push(slot);
+  }
+
+  private make(timeoutMs: number): Ep0Slot {
+    const holder: { slot?: Ep0Slot } = {};
+    const transfer = new this.usb.Transfer(this.device, 0, this.usb.LIBUSB_TRANSFER_TYPE_CONTROL, timeoutMs, (error: unknown, buf: Buffer, actual: number) => {
+      const completedAt = performance.now(); // first: bwPollTimeout counts from here
+      const slot = holder.slot;
+      holder.slot = undefined;
+      const flight = slot?.flight;
+      if (slot === undefined || flight === undefined) return;
+      slot.flight = undefined;
+      // one copy out of the reused buffer, as a plain Uint8Array (no Buffer view on the way)
+      const data = flight.isIn ? new Uint8Array(buf.buffer, buf.byteOffset + SETUP_SIZE, actual).slice() : EMPTY;
+      flight.pool.give(slot);
+      flight.callback(error ?? undefined, data, completedAt);
+    });
+    return { transfer, timeoutMs, buffer: Buffer.allocUnsafe(SETUP_SIZE + 64), holder, flight: undefined };
+  }
+}
+
 class NodeUsbDevice implements RawDevice {
   readonly busNumber: number;
   readonly deviceAddress: number;
   readonly portNumbers: readonly number[];
   readonly deviceDescriptor: RawDeviceDescriptor;
 
+  private readonly ep0: Ep0Pool;
+
   constructor(
-    private readonly usb: UsbBindings,
+    usb: UsbBindings,
     private readonly device: UsbDevice,
   ) {
+    this.ep0 = new Ep0Pool(usb, device);
     this.busNumber = device.busNumber;
     this.deviceAddress = device.deviceAddress;
     this.portNumbers = device.portNumbers ?? [];
@@ -75,54 +142,32 @@ class NodeUsbDevice implements RawDevice {
     this.device.close();
   }
 
-  controlTransfer(
-    setup: SetupPacket,
-    dataOrLength: Uint8Array | number,
-    timeoutMs: number,
-    callback: (error: unknown, data: Uint8Array) => void,
-  ): RawTransferHandle {
+  controlTransfer(setup: SetupPacket, dataOrLength: Uint8Array | number, timeoutMs: number, callback: RawControlCallback): RawTransferHandle {
     const isIn = (setup.bmRequestType & 0x80) !== 0;
     const length = typeof dataOrLength === 'number' ? dataOrLength : dataOrLength.length;
-    const buffer = Buffer.alloc(SETUP_SIZE + length);
-    buffer.writeUInt8(setup.bmRequestType, 0);
-    buffer.writeUInt8(setup.bRequest, 1);
+    const slot = this.ep0.take(Math.max(1, Math.ceil(timeoutMs)), SETUP_SIZE + length);
+    const buffer = slot.buffer.subarray(0, SETUP_SIZE + length);
+    buffer[0] = setup.bmRequestType;
+    buffer[1] = setup.bRequest;
     buffer.writeUInt16LE(setup.wValue, 2);
     buffer.writeUInt16LE(setup.wIndex, 4);
     buffer.writeUInt16LE(length, 6);
     if (!isIn && typeof dataOrLength !== 'number') buffer.set(dataOrLength, SETUP_SIZE);
-    // node-usb holds the completion callback through a strong native reference for the Transfer's
-    // whole life; a callback that can reach the Transfer (directly or through our closures) makes
-    // a cycle the GC cannot see through, and every transfer would stay in memory (~2.4 KB each
-    // with our deadline closures). So the callback reaches everything through `live`, emptied on
-    // completion.
-    const live: { callback?: typeof callback; transfer?: InstanceType<UsbBindings['Transfer']> } = { callback };
-    const transfer = new this.usb.Transfer(
-      this.device,
-      0,
-      this.usb.LIBUSB_TRANSFER_TYPE_CONTROL,
-      // libusb treats 0 as "no timeout"; our own deadline covers the rest.
-      Math.max(1, Math.ceil(timeoutMs)),
-      (error: unknown, buf: Buffer, actual: number) => {
-        const done = live.callback;
-        live.callback = undefined;
-        live.transfer = undefined;
-        const data = isIn ? new Uint8Array(buf.subarray(SETUP_SIZE, SETUP_SIZE + actual)) : new Uint8Array(0);
-        done?.(error ?? undefined, data);
-      },
-    );
-    live.transfer = transfer;
+    slot.flight = { callback, isIn, pool: this.ep0 };
+    slot.holder.slot = slot;
     try {
-      transfer.submit(buffer);
+      slot.transfer.submit(buffer);
     } catch (e) {
-      live.callback = undefined;
-      live.transfer = undefined;
-      process.nextTick(() => callback(e, new Uint8Array(0)));
+      slot.flight = undefined;
+      slot.holder.slot = undefined;
+      this.ep0.give(slot);
+      process.nextTick(() => callback(e, EMPTY, performance.now()));
       return { cancel: () => undefined };
     }
     return {
       cancel: () => {
         try {
-          live.transfer?.cancel();
+          if (slot.flight?.callback === callback) slot.transfer.cancel();
         } catch {
           // already completed or device gone: the callback reports what happened
         }

@@ -34,8 +34,11 @@ export interface RawTransferHandle {
   cancel(): void;
 }
 
-/** Completion of a control transfer: `error` is what node-usb reported; `data` the IN bytes (empty for OUT). */
-export type RawControlCallback = (error: unknown, data: Uint8Array) => void;
+/**
+ * Completion of a control transfer: `error` is what node-usb reported; `data` the IN bytes (empty for OUT);
+ * `completedAt` the performance.now() of the completion callback's first statement.
+ */
+export type RawControlCallback = (error: unknown, data: Uint8Array, completedAt: number) => void;
 
 export interface RawDevice {
   readonly busNumber: number;

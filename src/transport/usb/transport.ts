@@ -6,7 +6,7 @@
  */
 import { DfuFlashError, hex16 } from '../../shared/errors.js';
 import type { ControlOptions, DfuDeviceInfo, DfuTransport, SetupPacket } from '../types.js';
-import { DEADLINE_MARGIN_MS, withDeadline, type Tracked } from './deadline.js';
+import { DEADLINE_MARGIN_MS, DeadlineTimer, withDeadline, type DeadlineOptions, type Tracked } from './deadline.js';
 import { mapLibusbError, libusbErrorName } from './libusb-errors.js';
 import type { RawDevice } from './raw-device.js';
 import { describeSetup, setupDetails } from '../descriptors/setup.js';
@@ -24,10 +24,13 @@ export interface LibusbTransportOptions {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const nothing = (): void => undefined;
 
 export class LibusbTransport implements DfuTransport {
   private readonly claimed = new Set<number>();
   private readonly inFlight = new Set<Tracked<unknown>>();
+  /** Every deadline of this transport on one timer. */
+  private readonly deadlines = new DeadlineTimer();
   private closing: Promise<void> | undefined;
   private readonly platform: NodeJS.Platform;
   private readonly marginMs: number;
@@ -63,86 +66,92 @@ export class LibusbTransport implements DfuTransport {
       });
   }
 
-  private assertOpen(operation: string): void {
-    if (this.closing) throw new DfuFlashError('INTERNAL', `${operation} on ${this.where()} after the transport was closed`);
+  private closedError(operation: string): DfuFlashError {
+    return new DfuFlashError('INTERNAL', `${operation} on ${this.where()} after the transport was closed`);
   }
 
-  /** Run one tracked operation; it is forgotten when libusb lets go of it. */
-  private track<T>(op: Tracked<T>): Promise<T> {
-    this.inFlight.add(op as Tracked<unknown>);
-    void op.finished.then(() => this.inFlight.delete(op as Tracked<unknown>));
+  private assertOpen(operation: string): void {
+    if (this.closing) throw this.closedError(operation);
+  }
+
+  /** Start one tracked operation; it is forgotten when libusb lets go of it. */
+  private track<T>(start: (done: (error: unknown, value?: T) => void) => (() => void) | void, options: Omit<DeadlineOptions, 'timer' | 'onFinished'>): Promise<T> {
+    let op: Tracked<T> | undefined;
+    op = withDeadline<T>(start, { ...options, timer: this.deadlines, onFinished: () => void (op && this.inFlight.delete(op as Tracked<unknown>)) });
+    if (!op.completed) this.inFlight.add(op as Tracked<unknown>);
     return op.promise;
   }
 
-  private transfer(setup: SetupPacket, dataOrLength: Uint8Array | number, options: ControlOptions): Promise<Uint8Array> {
+  private timeoutError(setup: SetupPacket, timeoutMs: number, cause?: unknown): DfuFlashError {
     const what = describeSetup(setup);
-    this.assertOpen(what);
+    return new DfuFlashError('TIMEOUT', `${what} to ${this.where()} got no answer within ${timeoutMs} ms`, {
+      hint: 'The device did not answer in time. Replug it; if it keeps happening, try another USB port or cable.',
+      ...(cause === undefined ? {} : { cause }),
+      details: { ...setupDetails(setup), timeoutMs, libusbError: cause === undefined ? null : libusbErrorName(cause), ownDeadline: cause === undefined },
+    });
+  }
+
+  /**
+   * One control transfer under our deadline. The hot path: nothing is formatted or allocated for
+   * messages unless the transfer fails; the completion time goes to options.timing.
+   */
+  private transfer(setup: SetupPacket, dataOrLength: Uint8Array | number, options: ControlOptions): Promise<Uint8Array> {
+    if (this.closing) return Promise.reject(this.closedError(describeSetup(setup)));
     const timeoutMs = options.timeoutMs;
-    const details = { ...setupDetails(setup), timeoutMs };
-    return this.track(
-      withDeadline<Uint8Array>(
-        (done) => {
-          const handle = this.raw.controlTransfer(setup, dataOrLength, timeoutMs, (error, data) => done(error, data));
-          return () => handle.cancel();
+    const timing = options.timing;
+    return this.track<Uint8Array>(
+      (done) => {
+        const handle = this.raw.controlTransfer(setup, dataOrLength, timeoutMs, (error, data, completedAt) => {
+          if (timing !== undefined) timing.completedAt = completedAt;
+          done(error, data);
+        });
+        return () => handle.cancel();
+      },
+      {
+        deadlineMs: timeoutMs + this.marginMs,
+        onTimeout: () => this.timeoutError(setup, timeoutMs),
+        mapError: (e) => {
+          // libusb's own timeout: same facts as ours.
+          const name = libusbErrorName(e);
+          if (name === 'LIBUSB_TRANSFER_TIMED_OUT' || name === 'LIBUSB_ERROR_TIMEOUT') return this.timeoutError(setup, timeoutMs, e);
+          return this.mapError(describeSetup(setup), { ...setupDetails(setup), timeoutMs })(e);
         },
-        {
-          deadlineMs: timeoutMs + this.marginMs,
-          onTimeout: () =>
-            new DfuFlashError('TIMEOUT', `${what} to ${this.where()} got no answer within ${timeoutMs} ms`, {
-              hint: 'The device did not answer in time. Replug it; if it keeps happening, try another USB port or cable.',
-              details: { ...details, libusbError: null, ownDeadline: true },
-            }),
-          mapError: (e) => {
-            // libusb's own timeout: same facts as ours.
-            if (libusbErrorName(e) === 'LIBUSB_TRANSFER_TIMED_OUT' || libusbErrorName(e) === 'LIBUSB_ERROR_TIMEOUT') {
-              return new DfuFlashError('TIMEOUT', `${what} to ${this.where()} got no answer within ${timeoutMs} ms`, {
-                hint: 'The device did not answer in time. Replug it; if it keeps happening, try another USB port or cable.',
-                cause: e,
-                details: { ...details, libusbError: libusbErrorName(e), ownDeadline: false },
-              });
-            }
-            return this.mapError(what, details)(e);
-          },
-        },
-      ),
+      },
     );
   }
 
-  async controlIn(setup: SetupPacket, options: ControlOptions): Promise<Uint8Array> {
+  controlIn(setup: SetupPacket, options: ControlOptions): Promise<Uint8Array> {
     if ((setup.bmRequestType & 0x80) === 0) {
-      throw new DfuFlashError('INTERNAL', `controlIn called with an OUT request: ${describeSetup(setup)}`);
+      return Promise.reject(new DfuFlashError('INTERNAL', `controlIn called with an OUT request: ${describeSetup(setup)}`));
     }
     return this.transfer(setup, setup.wLength, options);
   }
 
-  async controlOut(setup: SetupPacket, data: Uint8Array, options: ControlOptions): Promise<void> {
+  controlOut(setup: SetupPacket, data: Uint8Array, options: ControlOptions): Promise<void> {
     if ((setup.bmRequestType & 0x80) !== 0 || setup.wLength !== data.length) {
-      throw new DfuFlashError(
-        'INTERNAL',
-        `controlOut needs an OUT request with wLength equal to the data length: ${describeSetup(setup)}, ${data.length} bytes`,
+      return Promise.reject(
+        new DfuFlashError('INTERNAL', `controlOut needs an OUT request with wLength equal to the data length: ${describeSetup(setup)}, ${data.length} bytes`),
       );
     }
-    await this.transfer(setup, data, options);
+    return this.transfer(setup, data, options).then(nothing);
   }
 
   /** A callback-style libusb call under a deadline. */
   private call(operation: string, run: (done: (error?: unknown) => void) => void, details?: Record<string, unknown>): Promise<void> {
     this.assertOpen(operation);
-    return this.track(
-      withDeadline<void>(
-        (done) => {
-          run((error) => done(error));
-        },
-        {
-          deadlineMs: this.callTimeoutMs,
-          onTimeout: () =>
-            new DfuFlashError('TIMEOUT', `${operation} on ${this.where()} did not finish within ${this.callTimeoutMs} ms`, {
-              hint: 'The device did not answer in time. Replug it and try again.',
-              details: { ...details, operation, timeoutMs: this.callTimeoutMs },
-            }),
-          mapError: this.mapError(operation, details),
-        },
-      ),
+    return this.track<void>(
+      (done) => {
+        run((error) => done(error));
+      },
+      {
+        deadlineMs: this.callTimeoutMs,
+        onTimeout: () =>
+          new DfuFlashError('TIMEOUT', `${operation} on ${this.where()} did not finish within ${this.callTimeoutMs} ms`, {
+            hint: 'The device did not answer in time. Replug it and try again.',
+            details: { ...details, operation, timeoutMs: this.callTimeoutMs },
+          }),
+        mapError: this.mapError(operation, details),
+      },
     );
   }
 
@@ -182,6 +191,12 @@ export class LibusbTransport implements DfuTransport {
     }
   }
 
+  /** Once nothing is in flight any more, the deadline timer goes (an idle armed timer must not outlive the transport). */
+  private closeDeadlinesLater(): void {
+    const all = [...this.inFlight].map((op) => op.finished());
+    void Promise.all(all).then(() => this.deadlines.dispose());
+  }
+
   close(): Promise<void> {
     this.closing ??= this.shutDown().finally(() => this.onClosed?.());
     return this.closing;
@@ -189,9 +204,10 @@ export class LibusbTransport implements DfuTransport {
 
   private async shutDown(): Promise<void> {
     try {
+      this.closeDeadlinesLater();
       for (const op of this.inFlight) op.cancel();
       if (this.inFlight.size > 0) {
-        await Promise.race([Promise.all([...this.inFlight].map((op) => op.finished)), sleep(this.closeWaitMs)]);
+        await Promise.race([Promise.all([...this.inFlight].map((op) => op.finished())), sleep(this.closeWaitMs)]);
       }
       for (const interfaceNumber of [...this.claimed]) {
         await new Promise<void>((resolve) => {

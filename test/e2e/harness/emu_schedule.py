@@ -127,8 +127,8 @@ class Schedule:
 
     def _create_msg(self, slot):
         spec = slot.spec
-        return {'op': 'create', 'profile': spec['profile'], 'serial': spec.get('serial'), 'faults': spec.get('faults'),
-                'slot': slot.index, 'board': slot.name, 'unplugOn': spec.get('unplugOn')}
+        return {'op': 'create', 'profile': spec['profile'], 'serial': spec.get('serial'), 'timing': spec.get('timing'),
+                'faults': spec.get('faults'), 'slot': slot.index, 'board': slot.name, 'unplugOn': spec.get('unplugOn')}
 
     def _placed(self, slot, reply, announce):
         self.host.plug(reply['dev'], reply['descriptors'], slot.bus, slot.port, announce, slot=slot.index, uevents=slot.uevents)

@@ -15,6 +15,7 @@ import errno
 import os
 import struct
 import threading
+import time
 import traceback
 
 import gi
@@ -55,6 +56,8 @@ class EmuDevice:
         # the device has left the bus but its bus event has not been handled yet: URBs wait (none reaches
         # the device) and fail when the event removes it
         self.leaving = False
+        # CLOCK_MONOTONIC ms when the last URB of this device completed (became reapable, or failed)
+        self.last_completed_ms = None
         os.makedirs(os.path.dirname(node_path), exist_ok=True)
         os.mkfifo(node_path, 0o666)
         self.fifo = os.open(node_path, os.O_RDWR | os.O_NONBLOCK)
@@ -102,7 +105,8 @@ class EmuDevice:
             return
         urb = self.queue.popleft()
         self.current = urb
-        msg = {'op': 'control', 'dev': self.sim_id, 'setup': urb.setup.hex(), 'data': urb.out_data.hex()}
+        msg = {'op': 'control', 'dev': self.sim_id, 'setup': urb.setup.hex(), 'data': urb.out_data.hex(),
+               'hostTimes': {'submittedAt': urb.submitted_ms, 'previousCompletedAt': self.last_completed_ms}}
         urb.bridge_id = self.bridge.send(msg, lambda reply, urb=urb: self._on_reply(urb, reply))
 
     def _on_reply(self, urb, reply):
@@ -128,6 +132,7 @@ class EmuDevice:
             self._pump()
 
     def _finish(self, urb, status, in_data=b''):
+        self.last_completed_ms = time.monotonic() * 1000.0
         urb.status = status
         urb.in_data = in_data
         if self.host.verbose:
@@ -188,6 +193,7 @@ class EmuDevice:
 
     # ---- ioctls ----------------------------------------------------------
     def handle_ioctl(self, client):
+        arrived_ms = time.monotonic() * 1000.0
         request = client.get_request()
         arg = client.get_arg()
         nr = request & 0xff
@@ -210,7 +216,7 @@ class EmuDevice:
             client.complete(-1, errno.ENODEV)
             return
         if nr == U_SUBMITURB:
-            self._submit(client, arg)
+            self._submit(client, arg, arrived_ms)
         elif nr == U_CONTROL:
             self._control_sync(client, arg)
         elif nr in (U_CLAIMINTERFACE, U_DISCONNECT_CLAIM):
@@ -242,7 +248,7 @@ class EmuDevice:
         else:
             client.complete(-1, errno.ENOTTY)
 
-    def _submit(self, client, arg):
+    def _submit(self, client, arg, arrived_ms):
         addr = struct.unpack_from('<Q', bytes(arg.retrieve()))[0]
         urb_data = arg.resolve(0, URB_SIZE)
         raw = bytes(urb_data.retrieve())
@@ -256,7 +262,7 @@ class EmuDevice:
         setup = buf[:8]
         w_length = struct.unpack_from('<H', setup, 6)[0]
         out_data = b'' if setup[0] & 0x80 else buf[8:8 + w_length]
-        urb = Urb(client, urb_data, buf_data, addr, setup, out_data)
+        urb = Urb(client, urb_data, buf_data, addr, setup, out_data, submitted_ms=arrived_ms)
         with self.lock:
             # checked again under the lock unplug() takes: reading the URB from the client takes a while, and
             # the device may have left meanwhile; an URB queued to a device that left would never complete

@@ -4,10 +4,13 @@
  *
  * Host → bridge, one JSON object per line, each with an `id`:
  *   hello                                        → { id, ok, sim }
- *   create { profile, serial?, faults?, slot?, board?, unplugOn? } → { id, dev, profile, serial, carried, descriptors }
+ *   create { profile, serial?, timing?, faults?, slot?, board?, unplugOn? } → { id, dev, profile, serial, carried, descriptors }
  *        (`board` names the physical board: a later create with the same board carries its flash over)
- *   control { dev, setup, data }                 → { id, result: 'ack'|'stall'|'silent'|'gone', data? }
+ *   control { dev, setup, data, hostTimes? }     → { id, result: 'ack'|'stall'|'silent'|'gone', data? }
  *        (answered when the device completes: a busy device answers late; 'silent' never completes)
+ *        hostTimes = { submittedAt, previousCompletedAt }: CLOCK_MONOTONIC ms (Python's time.monotonic() × 1000)
+ *        of this URB's SUBMITURB and of the completion of the device's previous URB, so the device
+ *        dates requests and replies as the host saw them (bwPollTimeout, early polls)
  *        (`leaves: true`: the device is off the bus once this answer is out; its bus event follows)
  *   cancel { dev, ref }                          → { id, ok }  (the host discarded URB `ref`; its answer is dropped)
  *   setInterface { dev, interface, alt }         → { id, ok }
@@ -20,6 +23,7 @@
  *   { event: 'log', message }
  */
 import type { SimFaultSpec, SimRequestName } from '../../../src/sim/faults.js';
+import type { SimTiming } from '../../../src/sim/timing-variants.js';
 import type { SimTranscriptEntry } from '../../../src/sim/types.js';
 
 /** Descriptors as the host needs them to build sysfs. */
@@ -38,6 +42,8 @@ export interface DeviceSpec {
   port?: string | undefined;
   /** Bus number (default 1). */
   bus?: number | undefined;
+  /** The device's timing set (default: the bridge's --timing, 'typical'). */
+  timing?: SimTiming | undefined;
   /** Faults armed on the simulated device before the command starts (the sim's `faults.add`). */
   faults?: SimFaultSpec[] | undefined;
 

@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fromHex } from './hex.js';
 import type { BusChange, DeviceSpec, MemoryRange, StateDump, WireDeviceState } from './protocol.js';
+import type { SimTiming } from '../../../src/sim/timing-variants.js';
 
 export type { BusChange, DeviceSpec, MemoryRange, PlugAnchor, UnplugTrigger } from './protocol.js';
 
@@ -31,6 +32,8 @@ export interface RunOptions {
   profiles: (string | DeviceSpec)[];
   /** Multiplies every simulated busy time (default 0.05: fast, order preserved). */
   timeScale?: number;
+  /** The devices' timing set (default 'typical'; a DeviceSpec's own `timing` wins). */
+  timing?: SimTiming;
   /** argv; `{dir}` in any argument becomes the run's scratch directory (where `files` are). */
   command: string[];
   /** Deadline for the command; it is killed (process group) after this (default 30000). */
@@ -48,6 +51,11 @@ export interface RunOptions {
   verbose?: boolean;
   /** Keep the scratch directory (also: E2E_KEEP=1). */
   keep?: boolean;
+  /**
+   * Every run checks that no device saw a GETSTATUS before the bwPollTimeout of the reply before it
+   * (dated by the host's own URB times) and throws if one did; a test that polls early on purpose says so.
+   */
+  allowEarlyPolls?: boolean;
 }
 
 export interface DeviceState extends Omit<WireDeviceState, 'ranges'> {
@@ -160,7 +168,7 @@ export async function runWithDevices(opts: RunOptions): Promise<RunResult> {
   };
   const devices: DeviceSpec[] = opts.profiles.map((p) => (typeof p === 'string' ? { profile: p } : p));
   const config = {
-    bridge: [process.execPath, BRIDGE_JS, '--time-scale', String(opts.timeScale ?? 0.05)],
+    bridge: [process.execPath, BRIDGE_JS, '--time-scale', String(opts.timeScale ?? 0.05), ...(opts.timing ? ['--timing', opts.timing] : [])],
     devices,
     command: opts.command.map((a) => a.split('{dir}').join(dir)),
     cwd: opts.cwd ?? REPO_ROOT,
@@ -222,6 +230,11 @@ export async function runWithDevices(opts: RunOptions): Promise<RunResult> {
   if (watchdogFired || !result || result.bridgeError) {
     const why = watchdogFired ? 'the harness itself hung and was killed' : (result?.bridgeError ?? `the host exited with ${exitCode} without a result`);
     throw new Error(`umockdev harness failure: ${why}\n--- stderr ---\n${stderr}\n--- host log ---\n${log}`);
+  }
+  const early = (dump?.devices ?? []).filter((d) => d.earlyPolls > 0);
+  if (early.length > 0 && opts.allowEarlyPolls !== true) {
+    const what = early.map((d) => `${d.profile} (dev ${d.dev}): ${d.earlyPolls} early GETSTATUS, first at t=${d.transcript.find((e) => e.early)?.t}`);
+    throw new Error(`early poll: a GETSTATUS came before the bwPollTimeout of the reply before it: ${what.join('; ')} — command: ${opts.command.join(' ')}`);
   }
   const placed = new Map(result.devices.map((d) => [d.sim, d]));
   const timeline = result.timeline ?? [];

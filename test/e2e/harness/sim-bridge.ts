@@ -3,7 +3,7 @@
  * host (umockdev_host.py), which plays the kernel. JSON lines on stdin/stdout;
  * see protocol.ts. Devices run on the system clock with a time scale:
  *
- *   node dist/test/e2e/harness/sim-bridge.js --time-scale 0.05
+ *   node dist/test/e2e/harness/sim-bridge.js --time-scale 0.05 [--timing typical|worst-case|short-poll]
  *
  * Diagnostics go to stderr (the host's log file); stdout carries only protocol lines.
  */
@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { systemClock } from '../../../src/transport/clock.js';
-import type { SimBusEvent, SimControlResult, SimUsbDevice } from '../../../src/sim/types.js';
+import type { SimBusEvent, SimControlResult, SimHostTimes, SimUsbDevice } from '../../../src/sim/types.js';
 import type { SetupPacket } from '../../../src/transport/types.js';
 import { deviceState, wireDescriptors, type BridgeDevice, type InspectableDevice } from './device-state.js';
 import { fromHex, toHex } from './hex.js';
@@ -19,7 +19,7 @@ import type { MemoryRange, StateDump, UnplugTrigger } from './protocol.js';
 import { boardHistory, carriedSerial, carryFlash } from './board-carry.js';
 import { UnplugCounter } from './unplug-trigger.js';
 
-type Factory = (profile: string, options: { clock: typeof systemClock; timeScale: number; serial?: string }) => SimUsbDevice;
+type Factory = (profile: string, options: { clock: typeof systemClock; timeScale: number; timing: string; serial?: string }) => SimUsbDevice;
 
 interface Request {
   id: number;
@@ -33,6 +33,7 @@ function argValue(name: string, fallback: string): string {
 }
 
 const timeScale = Number(argValue('--time-scale', '1'));
+const defaultTiming = argValue('--timing', 'typical');
 const devices = new Map<number, BridgeDevice>();
 const dropped = new Set<number>();
 let nextDev = 1;
@@ -45,6 +46,20 @@ function parseSetup(hex: string): SetupPacket {
   const b = fromHex(hex);
   if (b.length !== 8) throw new Error(`setup packet must be 8 bytes, got ${b.length}`);
   return { bmRequestType: b[0]!, bRequest: b[1]!, wValue: b[2]! | (b[3]! << 8), wIndex: b[4]! | (b[5]! << 8), wLength: b[6]! | (b[7]! << 8) };
+}
+
+/**
+ * The host's CLOCK_MONOTONIC (Python's time.monotonic(), in ms) on the devices' clock (performance.now()):
+ * both read the same kernel clock, and performance.now() is libuv's hrtime since the process's time origin.
+ */
+const MONOTONIC_TO_CLOCK_MS = performance.now() - Number(process.hrtime.bigint()) / 1e6;
+
+/** The host's URB times for one control transfer (see protocol.ts), on the devices' clock. */
+function hostTimes(raw: unknown): SimHostTimes | undefined {
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const r = raw as { submittedAt?: unknown; previousCompletedAt?: unknown };
+  const map = (v: unknown): number | undefined => (typeof v === 'number' ? v + MONOTONIC_TO_CLOCK_MS : undefined);
+  return { submittedAt: map(r.submittedAt), previousCompletedAt: map(r.previousCompletedAt) };
 }
 
 /** A new device; one that re-enumerated from `from` stays in its DeviceSpec entry, board and trigger. */
@@ -91,7 +106,8 @@ function create(req: Request, factory: Factory): BridgeDevice {
   const board = typeof req.board === 'string' ? req.board : undefined;
   const history = board === undefined ? [] : boardHistory(devices.values(), board);
   const serial = typeof req.serial === 'string' ? req.serial : carriedSerial(history, profile);
-  const entry = register(factory(profile, { clock: systemClock, timeScale, ...(serial !== undefined ? { serial } : {}) }));
+  const timing = typeof req.timing === 'string' ? req.timing : defaultTiming;
+  const entry = register(factory(profile, { clock: systemClock, timeScale, timing, ...(serial !== undefined ? { serial } : {}) }));
   entry.board = board;
   entry.slot = typeof req.slot === 'number' ? req.slot : undefined;
   entry.carriedFrom = carryFlash(history, entry);
@@ -133,7 +149,7 @@ async function handle(req: Request, factory: Factory, simSource: string): Promis
       const pull = entry.trigger?.observe(setup);
       if (pull !== undefined) entry.triggered = true;
       if (pull === 'before') pullPlug(entry, entry.trigger!.reason);
-      const result: SimControlResult = await entry.device.control(setup, out);
+      const result: SimControlResult = await entry.device.control(setup, out, hostTimes(req.hostTimes));
       // `leaves`: the device is off the bus once this answer is out (a schedule's 'after', or a device that
       // left while answering, as one starting its manifestation), so the host sends it nothing more; its
       // bus event follows, but a request the host submits meanwhile must not reach it

@@ -17,7 +17,7 @@ Devices may also arrive and leave while the command runs: see emu_schedule.py
 timeline) with the command-relative and wall-clock time it happened.
 
 Config (JSON): bridge (argv), devices [{profile, serial?, port?, bus?,
-faults?, name?, plugAtMs?, plugAfter?, unplugAtMs?, unplugOn?, uevents?}],
+timing?, faults?, name?, plugAtMs?, plugAfter?, unplugAtMs?, unplugOn?, uevents?}],
 command (argv), cwd?, env?, timeoutMs, stateFile, resultFile, logFile,
 pidFile?, scratchDir?, dump? {ranges?}, verbose?.
 """

@@ -2,6 +2,7 @@
 one submitted control transfer (Urb)."""
 import errno
 import struct
+import time
 
 # ioctl numbers ('U' type), linux/usbdevice_fs.h
 U_CONTROL = 0
@@ -48,8 +49,10 @@ def u32(data, offset=0):
 class Urb:
     """One control transfer submitted by a client (an open fd)."""
 
-    def __init__(self, client, urb_data, buf_data, addr, setup, out_data, sync_done=None):
+    def __init__(self, client, urb_data, buf_data, addr, setup, out_data, sync_done=None, submitted_ms=None):
         self.client = client
+        # CLOCK_MONOTONIC ms when the host submitted it (the ioctl arrived)
+        self.submitted_ms = time.monotonic() * 1000.0 if submitted_ms is None else submitted_ms
         self.urb_data = urb_data
         self.buf_data = buf_data
         self.addr = addr

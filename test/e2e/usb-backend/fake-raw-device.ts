@@ -151,7 +151,7 @@ export class FakeRawDevice implements RawDevice {
       if (done) return;
       done = true;
       this.pending--;
-      callback(error, data);
+      callback(error, data, performance.now());
     };
     let timer: NodeJS.Timeout | undefined;
     if (answer !== 'silent') {

@@ -4,7 +4,7 @@ import { FakeClock } from '../../../src/transport/clock.js';
 import { DfuRequests } from '../../../src/dfu/requests.js';
 import { DEFAULT_QUIRKS, type Quirks } from '../../../src/dfu/quirks.js';
 import { DfuState, DfuStatus, DFU_CLRSTATUS, DFU_ABORT, DFU_GETSTATUS, DFU_DNLOAD } from '../../../src/dfu/constants.js';
-import { pollWhileBusy } from '../../../src/dfu/poll.js';
+import { pollWhileBusy, stuckAfter } from '../../../src/dfu/poll.js';
 import { ensureIdle } from '../../../src/dfu/idle.js';
 import { dfuseCommand } from '../../../src/dfu/dfuse.js';
 import { dfu11Download } from '../../../src/dfu/dfu11.js';
@@ -47,7 +47,7 @@ describe('GETSTATUS poll loop', () => {
     const { s } = session(Array.from({ length: 50 }, () => st(DfuState.dfuDNBUSY, 100)));
     await assert.rejects(pollWhileBusy(s, st(DfuState.dfuDNBUSY, 100), { deadlineMs: 1000, what: 'erase of page' }), (e: unknown) => {
       assert.ok(isDfuFlashError(e, 'TIMEOUT'));
-      assert.match(e.message, /erase of page: device still dfuDNBUSY/);
+      assert.match(e.message, /erase of page: the device stayed in dfuDNBUSY for 1000 ms .*\(gave up after 1000 ms\): it is stuck/);
       return true;
     });
   });
@@ -64,6 +64,82 @@ describe('GETSTATUS poll loop', () => {
     assert.deepEqual(ok.clock.sleeps, [40, 40, 40]);
     const strict = session(['stall']);
     await assert.rejects(pollWhileBusy(strict.s, st(DfuState.dfuDNBUSY, 40), { deadlineMs: 5000, what: 'x' }), /stalled/);
+  });
+});
+
+describe('waits count from the reply, and a stuck device is stuck, not slow', () => {
+  test('the wait ends bwPollTimeout after the transport saw the reply, not after JavaScript got to it', async () => {
+    const { s, clock } = session([st(DfuState.dfuDNLOAD_IDLE)]);
+    await clock.sleep(10);
+    await pollWhileBusy(s, { ...st(DfuState.dfuDNBUSY, 20), receivedAt: 9.6 }, { deadlineMs: 5000, what: 'x' });
+    assert.deepEqual(clock.deadlines, [29.6]);
+    assert.equal(clock.now(), 29.6);
+  });
+
+  test('a completion time that cannot be on this clock (in the future, or a second old) counts from now', async () => {
+    for (const receivedAt of [50, -2000]) {
+      const { s, clock } = session([st(DfuState.dfuDNLOAD_IDLE)]);
+      await clock.sleep(10);
+      await pollWhileBusy(s, { ...st(DfuState.dfuDNBUSY, 20), receivedAt }, { deadlineMs: 5000, what: 'x' });
+      assert.deepEqual(clock.deadlines, [30]);
+    }
+  });
+
+  test('reports 20 ms and stays busy: stuck after the 3 s floor, not the 10 s deadline; then DFU_ABORT is tried first', async () => {
+    const busy = Array.from({ length: 150 }, () => st(DfuState.dfuDNBUSY, 20));
+    const { s, clock, transport, events } = session([...busy, 'ok', st(DfuState.dfuIDLE)]);
+    const e = await pollWhileBusy(s, st(DfuState.dfuDNBUSY, 20), { deadlineMs: 10_000, what: 'download of block 3' }).then(
+      () => assert.fail('resolved'),
+      (x: unknown) => x,
+    );
+    assert.ok(isDfuFlashError(e, 'TIMEOUT'));
+    assert.equal(e.details['waitedMs'], 3000);
+    assert.equal(e.details['recovery'], 'recovered');
+    assert.equal(e.details['recoveredBy'], 'DFU_ABORT');
+    assert.match(e.message, /^download of block 3: the device stayed in dfuDNBUSY for 3000 ms although it asked for at most 20 ms at a time \(gave up after 3000 ms\): it is stuck; DFU_ABORT freed it$/);
+    assert.match(e.hint!, /DFU_ABORT freed it .*run the command again/);
+    const requests = transport.sent.map((x) => x.setup.bRequest);
+    assert.equal(requests.filter((b) => b === DFU_GETSTATUS).length, 150 + 1, 'every 20 ms for 3 s, then one after the ABORT');
+    assert.equal(requests.at(-2), DFU_ABORT);
+    assert.ok(clock.now() < 3100);
+    assert.ok(events.some((x) => x.type === 'warning' && /stays in dfuDNBUSY/.test(x.message)));
+  });
+
+  test('a device that asks for long waits gets 10 × its own estimate, a floor for slow operations wins over both', async () => {
+    const { s } = session([]);
+    const options = { deadlineMs: 60_000, what: 'x' };
+    assert.equal(stuckAfter(options, 20), 3000);
+    assert.equal(stuckAfter(options, 1000), 10_000);
+    assert.equal(stuckAfter({ ...options, stuckAfterMs: 6096 }, 100), 6096);
+    assert.equal(stuckAfter({ ...options, deadlineMs: 6000 }, 1000), 6000);
+    assert.equal(stuckAfter({ ...options, minTotalMs: 35_000 }, 100), 35_000);
+    assert.ok(s);
+  });
+});
+
+describe('heartbeats during a long wait', () => {
+  test('a 2.2 s erase wait: a phase-wait every 500 ms with a rising estimate below the step\'s end, and the poll still exactly at 2.2 s', async () => {
+    const { s, clock, transport, events } = session([st(DfuState.dfuDNLOAD_IDLE)]);
+    const progress = { phase: 'erase' as const, expectedMs: 1024, bytesBefore: 65536, stepBytes: 131072, totalBytes: 1 << 20 };
+    await pollWhileBusy(s, st(DfuState.dfuDNBUSY, 2200), { deadlineMs: 20_000, what: 'x', progress });
+    const beats = events.filter((e) => e.type === 'phase-wait');
+    assert.deepEqual(beats.map((b) => b.elapsedMs), [500, 1000, 1500, 2000]);
+    assert.ok(beats.every((b) => b.expectedMs === 2200), 'the device said 2.2 s: that is the expectation');
+    const bytes = beats.map((b) => b.bytes);
+    assert.deepEqual(bytes, [...bytes].sort((a, b) => a - b));
+    assert.ok(bytes.every((b) => b > 65536 && b < 65536 + 131072));
+    assert.deepEqual(transport.sent.map((x) => x.t), [2200]);
+    assert.deepEqual(clock.deadlines, [500, 1000, 1500, 2000, 2200]);
+  });
+
+  test('no heartbeats for a step expected to take less than a second', async () => {
+    const { s, events } = session([st(DfuState.dfuDNLOAD_IDLE)]);
+    await pollWhileBusy(s, st(DfuState.dfuDNBUSY, 550), {
+      deadlineMs: 20_000,
+      what: 'x',
+      progress: { phase: 'erase', expectedMs: 512, bytesBefore: 0, stepBytes: 65536, totalBytes: 65536 },
+    });
+    assert.equal(events.filter((e) => e.type === 'phase-wait').length, 0);
   });
 });
 
