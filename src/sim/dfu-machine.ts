@@ -122,7 +122,7 @@ export class DfuMachine {
         if (after?.kind === 'reset-and-return') {
           this.scheduleLeave(now, { reason: after.reason, reenumerate: { profile: 'self', afterMs: this.o.selfReenumerateAfterMs } });
         } else if (after?.kind === 'leave') {
-          this.scheduleLeave(now, { reason: after.reason });
+          this.scheduleLeave(now, { reason: after.reason, reenumerate: after.reenumerate });
         }
       } else if (this.state === DfuState.dfuMANIFEST) {
         if (this.attrs.tolerant) {
@@ -359,7 +359,7 @@ export class DfuMachine {
       this.state = DfuState.dfuMANIFEST;
       const leaveAt = now + Math.max(busy.reportedMs, busy.actualMs);
       if (outcome.after?.kind === 'leave') {
-        this.scheduleLeave(leaveAt, { reason: outcome.after.reason });
+        this.scheduleLeave(leaveAt, { reason: outcome.after.reason, reenumerate: outcome.after.reenumerate });
       } else if (!this.attrs.tolerant && this.attrs.willDetach) {
         this.scheduleLeave(leaveAt, { reason: 'manifestation complete: the device reset itself into the application' });
       }

@@ -266,7 +266,7 @@ export class DfuseTarget implements SimTarget {
       alwaysBusy: true,
       run: () => ({
         status: DfuStatus.OK,
-        after: { kind: 'leave', reason: `left DFU mode: jumped to the application (address pointer ${hex32(jump)})` },
+        after: { kind: 'leave', reason: `left DFU mode: jumped to the application (address pointer ${hex32(jump)})`, reenumerate: this.behaviour.afterLeave },
       }),
     };
   }

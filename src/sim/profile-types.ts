@@ -130,6 +130,13 @@ export interface SimDfuseBehaviour {
    * Default false: option bytes are written like flash. SimDevice.optionBytesReset overrides it.
    */
   optionBytesReset?: boolean | undefined;
+  /**
+   * What arrives on the same port after the DfuSe leave, `afterMs` later (not scaled):
+   * a profile (the new firmware's application, e.g. 'runtime-app') or 'self' (BOOT0 still
+   * high: the ROM again, serial and flash kept). Default: nothing (the application has no
+   * DFU interface, so a host lists nothing there).
+   */
+  afterLeave?: { profile: string | 'self'; afterMs: number } | undefined;
 }
 
 /**

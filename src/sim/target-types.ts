@@ -9,8 +9,8 @@ import type { SimBusy } from './profile-types.js';
 
 /** Something the device does after a job's busy period. */
 export type SimAfterJob =
-  /** Leave the bus for good (jumped to the application). */
-  | { kind: 'leave'; reason: string }
+  /** Leave the bus (jumped to the application); with `reenumerate`, what then arrives on the same port. */
+  | { kind: 'leave'; reason: string; reenumerate?: { profile: string | 'self'; afterMs: number } | undefined }
   /** Reset and come back as the same kind of device, flash kept (e.g. after READ_UNPROTECT). */
   | { kind: 'reset-and-return'; reason: string };
 

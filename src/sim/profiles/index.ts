@@ -6,6 +6,7 @@ import { QUIRK_PROFILES } from './quirk-devices.js';
 import { runtimeAppReset, runtimeAppWillDetach } from './runtime-app.js';
 import { stm32f1Cubemx } from './stm32f1-cubemx.js';
 import { stm32f4Sysboot } from './stm32f4-sysboot.js';
+import { stm32f4Boot0High, stm32f4LeaveApp } from './stm32f4-leave-variants.js';
 
 export const PROFILES: readonly SimProfile[] = [
   stm32f4Sysboot,
@@ -16,6 +17,8 @@ export const PROFILES: readonly SimProfile[] = [
   macBluetooth,
   dapboot128k,
   ...QUIRK_PROFILES,
+  stm32f4LeaveApp,
+  stm32f4Boot0High,
 ];
 
 export function findProfile(name: string): SimProfile | undefined {
