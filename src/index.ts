@@ -26,6 +26,7 @@ export {
   massErase,
   unprotect,
   listDevices,
+  selectDevices,
   findBoards,
   planDownload,
   parseFirmware,
@@ -56,6 +57,8 @@ export type {
   ListedAlt,
   DeviceMode,
   VerifySkipped,
+  DeviceSelector,
+  IdMatch,
 } from './ops/types.js';
 export type { DownloadJob, JobPart } from './ops/download-plan.js';
 export { DfuFlashError, isDfuFlashError, type ErrorCode } from './shared/errors.js';
@@ -64,3 +67,18 @@ export type { DownloadPlan, MemoryLayout, MemorySegment, EraseStep, WriteRun } f
 export type { FirmwareImage, ImageSegment, DfuSuffixInfo, DfuseTarget } from './formats/image.js';
 export type { UsbBackend, BackendCapabilities, DfuTransport, DfuDeviceInfo, DfuAltSetting, FunctionalDescriptor, SetupPacket, ControlOptions } from './transport/types.js';
 export { systemClock, FakeClock, type Clock } from './transport/clock.js';
+export {
+  Station,
+  createStation,
+  downloadJob,
+  type DownloadJobOptions,
+  type DeviceSeen,
+  type StationBoard,
+  type StationEvent,
+  type StationJob,
+  type StationJobContext,
+  type StationJobResult,
+  type StationOptions,
+  type StationStopReason,
+  type StationSummary,
+} from './station/index.js';

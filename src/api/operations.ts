@@ -82,6 +82,14 @@ export async function listDevices(options: ListOptions): Promise<ListedDevice[]>
   return options.select === undefined && options.selector === undefined ? all : filterListed(all, toSelector(options.select, options.selector));
 }
 
+/**
+ * The devices of a listing (listDevices) that a selection matches, as
+ * listDevices({ select }) would list them, without listing the bus again.
+ */
+export function selectDevices(devices: readonly ListedDevice[], options: { select?: Selection | undefined; selector?: DeviceSelector | undefined }): ListedDevice[] {
+  return options.select === undefined && options.selector === undefined ? [...devices] : filterListed(devices, toSelector(options.select, options.selector));
+}
+
 /** The boards (one per port) a selection matches, in DFU or (not unrelated) runtime mode: for flashing several at once. */
 export async function findBoards(options: ListOptions): Promise<ListedDevice[]> {
   const boards = new Set(matchingBoards(await options.backend.list(), toSelector(options.select, options.selector)).map((d) => d.key));
