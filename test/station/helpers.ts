@@ -20,11 +20,11 @@ export interface Rig {
 /** A station on a simulated bus (FakeClock, real timing scaled by timeScale); `react` sees every event as it happens. */
 export function startStation(
   profiles: string[],
-  options: Partial<StationOptions<DownloadResult>> & { leave?: boolean; timeScale?: number } = {},
+  options: Partial<StationOptions<DownloadResult>> & { leave?: boolean; timeScale?: number; busLogLimit?: number } = {},
   react: (e: StationEvent<DownloadResult>, rig: Rig) => void = () => {},
 ): Rig {
   const clock = new FakeClock();
-  const backend = createSimBackend(profiles, { clock, timeScale: options.timeScale ?? 0.01 });
+  const backend = createSimBackend(profiles, { clock, timeScale: options.timeScale ?? 0.01, busLogLimit: options.busLogLimit });
   const events: StationEvent<DownloadResult>[] = [];
   const rig = { clock, backend, events } as Rig;
   rig.station = createStation<DownloadResult>({
