@@ -6,6 +6,7 @@
 import type { Clock } from '../transport/clock.js';
 import type { UsbBackend } from '../transport/types.js';
 import type { SystemDeps } from './system.js';
+import type { Interrupts } from './commands/env.js';
 import type * as Api from '../index.js';
 
 /** A text sink: process.stdout / process.stderr, or a buffer in tests. */
@@ -42,4 +43,6 @@ export interface CliDeps {
   ops?: OpsApi;
   /** Replaces facts about the machine (platform, root, udev paths, udevadm, the usb package). */
   system?: Partial<SystemDeps>;
+  /** Replaces the process's SIGINT/SIGTERM (tests of commands that end on Ctrl-C). */
+  interrupts?: Interrupts;
 }

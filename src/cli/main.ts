@@ -82,7 +82,7 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = {}
     if (inv.transferTimeoutMs !== undefined) ctx.transferTimeoutMs = inv.transferTimeoutMs;
     for (const message of inv.notices ?? []) reporter.emit({ type: 'warning', message });
     const platform = deps.system?.platform ?? process.platform;
-    return await runWithBackend(backend, def, inv, savedState, { ctx, io, reporter, ops, style: colours, platform });
+    return await runWithBackend(backend, def, inv, savedState, { ctx, io, reporter, ops, style: colours, platform, interrupts: deps.interrupts });
   } catch (e) {
     reporter?.close();
     const { reportError } = await import('./render-error.js');

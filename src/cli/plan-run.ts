@@ -5,6 +5,7 @@
  */
 import { DfuFlashError, isDfuFlashError } from '../shared/errors.js';
 import type { Emit } from '../dfu/events.js';
+import type { FirmwareImage } from '../formats/image.js';
 import type { ListedDevice, OpContext } from '../ops/types.js';
 import type { OpsApi } from './io.js';
 import { runDetach, runDownload, runLeave, runUpload } from './operations.js';
@@ -28,7 +29,20 @@ export interface PlanBoardResult {
   elapsedMs: number;
 }
 
-function fill(template: string, board: ListedDevice): string {
+/** What names a board in a plan's file templates. */
+export type PlanBoard = Pick<ListedDevice, 'portPath' | 'serial'>;
+
+/** How one board's steps get hold of it (the station: its enumeration, never detached, images loaded once). */
+export interface PlanBoardOptions {
+  /** The first step's device address (the enumeration the caller listed). */
+  devnum?: number | undefined;
+  /** false: fail on a runtime-mode device instead of detaching it. */
+  autoDetach?: false | undefined;
+  /** A download step's image, loaded by the caller (file name as in the plan, templates filled in). */
+  image?: ((file: string) => Promise<FirmwareImage>) | undefined;
+}
+
+export function fillTemplate(template: string, board: PlanBoard): string {
   return template.replaceAll('{port}', board.portPath).replaceAll('{serial}', board.serial ?? 'noserial');
 }
 
@@ -44,32 +58,36 @@ async function withTimeout<T>(ctx: OpContext, ms: number | undefined, what: stri
   return Promise.race([work, expired]);
 }
 
-async function runStep(ops: OpsApi, step: PlanStep, plan: FlashPlan, board: ListedDevice, ctx: OpContext): Promise<CliResult> {
-  const selector = { ...plan.selector, path: board.portPath, devnum: undefined };
-  const acquire = { waitTimeoutMs: plan.waitTimeoutMs };
+async function runStep(ops: OpsApi, step: PlanStep, plan: FlashPlan, board: PlanBoard, ctx: OpContext, o: PlanBoardOptions = {}): Promise<CliResult> {
+  const selector = { ...plan.selector, path: board.portPath, devnum: o.devnum };
+  const acquire = { waitTimeoutMs: plan.waitTimeoutMs, ...(o.autoDetach === false ? { autoDetach: false } : {}) };
   switch (step.kind) {
     case 'detach':
       return runDetach(ops, ctx, { selector, wait: true, waitTimeoutMs: plan.waitTimeoutMs });
-    case 'download':
+    case 'download': {
+      const file = fillTemplate(step.file, board);
       return runDownload(
         ops,
         ctx,
         {
           ...acquire,
           selector: step.alt === undefined ? selector : { ...selector, alt: step.alt },
-          file: fill(step.file, board),
+          file,
           dfuse: step.dfuse,
           verify: step.verify,
           skipUnchanged: step.skipUnchanged,
           format: step.format,
           reset: false,
         },
+        ctx.emit,
+        o.image === undefined ? undefined : await o.image(file),
       );
+    }
     case 'upload':
       return runUpload(ops, ctx, {
         ...acquire,
         selector: step.alt === undefined ? selector : { ...selector, alt: step.alt },
-        file: fill(step.file, board),
+        file: fillTemplate(step.file, board),
         dfuse: step.dfuse,
         force: step.force ?? false,
         reset: false,
@@ -92,24 +110,25 @@ export async function runPlan(ops: OpsApi, plan: FlashPlan, ctx: OpContext, emit
       details: { reason: 'multiple-devices', candidates: boards.map((b) => ({ key: b.key, portPath: b.portPath, serial: b.serial })) },
     });
   }
-  return Promise.all(
-    boards.map(async (board): Promise<PlanBoardResult> => {
-      const emit = emitFor(board.portPath);
-      const c = { ...ctx, emit };
-      const started = ctx.clock.now();
-      const steps: StepResult[] = [];
-      for (const [i, step] of plan.steps.entries()) {
-        const t0 = ctx.clock.now();
-        try {
-          const result = await withTimeout(c, step.timeoutMs, `step ${i + 1} (${step.kind})`, runStep(ops, step, plan, board, c));
-          steps.push({ step: i + 1, kind: step.kind, ok: true, elapsedMs: Math.round(ctx.clock.now() - t0), result });
-        } catch (e) {
-          const error = isDfuFlashError(e) ? { code: e.code, message: e.message, hint: e.hint } : { code: 'INTERNAL', message: String((e as Error)?.message ?? e) };
-          steps.push({ step: i + 1, kind: step.kind, ok: false, elapsedMs: Math.round(ctx.clock.now() - t0), error });
-          break;
-        }
-      }
-      return { portPath: board.portPath, serial: board.serial, ok: steps.length === plan.steps.length && steps.every((s) => s.ok), steps, elapsedMs: Math.round(ctx.clock.now() - started) };
-    }),
-  );
+  return Promise.all(boards.map((board) => runPlanOnBoard(ops, plan, board, { ...ctx, emit: emitFor(board.portPath) })));
+}
+
+/** One board's steps, in order, stopping at its first failure (the failure is in the result, never thrown). */
+export async function runPlanOnBoard(ops: OpsApi, plan: FlashPlan, board: PlanBoard, c: OpContext, o: PlanBoardOptions = {}): Promise<PlanBoardResult> {
+  const started = c.clock.now();
+  const steps: StepResult[] = [];
+  for (const [i, step] of plan.steps.entries()) {
+    const t0 = c.clock.now();
+    try {
+      // only the first step knows the enumeration: a later one follows the board by its port
+      const pin = i === 0 ? o : { ...o, devnum: undefined };
+      const result = await withTimeout(c, step.timeoutMs, `step ${i + 1} (${step.kind})`, runStep(ops, step, plan, board, c, pin));
+      steps.push({ step: i + 1, kind: step.kind, ok: true, elapsedMs: Math.round(c.clock.now() - t0), result });
+    } catch (e) {
+      const error = isDfuFlashError(e) ? { code: e.code, message: e.message, hint: e.hint } : { code: 'INTERNAL', message: String((e as Error)?.message ?? e) };
+      steps.push({ step: i + 1, kind: step.kind, ok: false, elapsedMs: Math.round(c.clock.now() - t0), error });
+      break;
+    }
+  }
+  return { portPath: board.portPath, serial: board.serial, ok: steps.length === plan.steps.length && steps.every((s) => s.ok), steps, elapsedMs: Math.round(c.clock.now() - started) };
 }

@@ -11,6 +11,7 @@ import { detach } from './commands/detach.js';
 import { erase, unprotect } from './commands/erase.js';
 import { leave, reset } from './commands/leave.js';
 import { run } from './commands/run.js';
+import { station } from './commands/station.js';
 import { info } from './commands/info.js';
 import { suffix } from './commands/suffix.js';
 import { convert } from './commands/convert.js';
@@ -18,7 +19,7 @@ import { udevRules } from './commands/udev-rules.js';
 import { doctor } from './commands/doctor.js';
 import { completion } from './commands/completion.js';
 
-export const COMMAND_DEFINITIONS = [list, download, upload, detach, erase, unprotect, leave, reset, run, info, suffix, convert, udevRules, doctor, completion] as const;
+export const COMMAND_DEFINITIONS = [list, download, upload, detach, erase, unprotect, leave, reset, run, station, info, suffix, convert, udevRules, doctor, completion] as const;
 
 /** The command names, for the dfu-util detector and completion. */
 export const COMMANDS: readonly string[] = COMMAND_DEFINITIONS.map((d) => d.name);

@@ -156,14 +156,14 @@ export class Station<D = unknown> {
           break;
         }
         if (this.ended) return;
+        if (!this.listening) {
+          this.listening = true;
+          this.emit({ type: 'station-listening', atMs: Math.round(this.clock.now() - this.startedAt) });
+        }
         this.review(devices);
       } while (this.dirty && !this.ended);
     } finally {
       this.listing = false;
-    }
-    if (!this.listening && !this.ended) {
-      this.listening = true;
-      this.emit({ type: 'station-listening', atMs: Math.round(this.clock.now() - this.startedAt) });
     }
     this.pump();
     this.maybeEnd();

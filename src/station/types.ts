@@ -11,7 +11,7 @@
  *   pulled out while it waited for a free job slot, or the station stopped first).
  * board-skipped names an enumeration the station will not flash (a board
  * already flashed, plugged in again without `again`). station-listening comes
- * once, after the first listing; station-stopping once, when no more boards
+ * once, when the first listing is in (before the boards it found arrive); station-stopping once, when no more boards
  * are taken; station-aborting at most once.
  */
 import type { Clock, DeviceSelector, DfuFlashError, FlashEvent, ListedDevice, PhaseSummary, Selection, UsbBackend } from '../index.js';

@@ -13,7 +13,12 @@ export interface CommandEnv {
   style: Style;
   /** For platform-specific hints in per-board errors. */
   platform: NodeJS.Platform;
+  /** Ctrl-C and SIGTERM for commands that end on them (the station); default: the process's signals. */
+  interrupts?: Interrupts | undefined;
 }
+
+/** Subscribe to interrupt requests (SIGINT, SIGTERM); returns the function that unsubscribes. */
+export type Interrupts = (onInterrupt: (signal: string) => void) => () => void;
 
 /** The options every library call takes, from the command's context (its events go to `emit`). */
 export function commonOptions(ctx: OpContext, emit = ctx.emit): CommonOptions {
