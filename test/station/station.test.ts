@@ -41,7 +41,7 @@ describe('station engine', () => {
     const [rom, bluetooth, app, dapboot] = rig.backend.bus.devices;
     const summary = await rig.done;
     assert.equal(returned, 1);
-    assert.deepEqual(kinds(rig.events), ['board-arrived #1 1-1', 'station-listening', 'board-started #1 1-1', 'board-finished #1 1-1 ok', 'board-returned #1 1-1 application', 'station-stopping stopped']);
+    assert.deepEqual(kinds(rig.events), ['station-listening', 'board-arrived #1 1-1', 'board-started #1 1-1', 'board-finished #1 1-1 ok', 'board-returned #1 1-1 application', 'station-stopping stopped']);
     const back = rig.events.find((e) => e.type === 'board-returned');
     assert.ok(back?.type === 'board-returned' && back.device.mode === 'runtime' && back.device.productId === 0x5740);
     assert.deepEqual(rom!.readFlash(BASE, IMAGE_BYTES.length), IMAGE_BYTES);
@@ -57,7 +57,7 @@ describe('station engine', () => {
     });
     const first = rig.backend.bus.devices[0]!;
     const summary = await rig.done;
-    assert.deepEqual(kinds(rig.events), ['board-arrived #1 1-1', 'station-listening', 'board-started #1 1-1', 'board-finished #1 1-1 ok', 'board-returned #1 1-1 bootloader', 'station-stopping stopped']);
+    assert.deepEqual(kinds(rig.events), ['station-listening', 'board-arrived #1 1-1', 'board-started #1 1-1', 'board-finished #1 1-1 ok', 'board-returned #1 1-1 bootloader', 'station-stopping stopped']);
     assert.equal(bytesWritten(first), IMAGE_BYTES.length);
     const back = deviceOn(rig.backend, '1-1');
     assert.ok(back !== undefined && back !== first && back.serial === first.serial, 'the ROM is back on 1-1 with the same serial');
@@ -115,7 +115,7 @@ describe('station engine', () => {
     });
     const second = rig.backend.bus.devices[1]!;
     await rig.done;
-    assert.deepEqual(kinds(rig.events), ['board-arrived #1 1-1', 'board-arrived #2 1-2', 'station-listening', 'board-started #1 1-1', 'board-left #2 1-2 unplugged', 'board-finished #1 1-1 ok', 'station-stopping stopped']);
+    assert.deepEqual(kinds(rig.events), ['station-listening', 'board-arrived #1 1-1', 'board-arrived #2 1-2', 'board-started #1 1-1', 'board-left #2 1-2 unplugged', 'board-finished #1 1-1 ok', 'station-stopping stopped']);
     assert.deepEqual(dfuRequests(second), []);
   });
 
@@ -128,7 +128,7 @@ describe('station engine', () => {
     });
     const [first, waiting] = rig.backend.bus.devices;
     const summary = await rig.done;
-    assert.deepEqual(kinds(rig.events), ['board-arrived #1 1-1', 'board-arrived #2 1-2', 'station-listening', 'board-started #1 1-1', 'station-stopping stopped', 'board-left #2 1-2 stopping', 'board-finished #1 1-1 ok']);
+    assert.deepEqual(kinds(rig.events), ['station-listening', 'board-arrived #1 1-1', 'board-arrived #2 1-2', 'board-started #1 1-1', 'station-stopping stopped', 'board-left #2 1-2 stopping', 'board-finished #1 1-1 ok']);
     assert.deepEqual(first!.readFlash(BASE, IMAGE_BYTES.length), IMAGE_BYTES);
     assert.deepEqual(dfuRequests(waiting!), []);
     assert.deepEqual([summary.boards, summary.reason, summary.aborted], [1, 'stopped', false]);
@@ -157,7 +157,7 @@ describe('station engine', () => {
     const summary = await rig.done;
     assert.deepEqual([summary.boards, summary.ok, summary.reason], [1, 1, 'timeout']);
     assert.ok(summary.elapsedMs >= 3000, `ended at ${summary.elapsedMs} ms`);
-    assert.deepEqual(kinds(rig.events), ['board-arrived #1 1-1', 'station-listening', 'board-started #1 1-1', 'station-stopping timeout', 'board-finished #1 1-1 ok']);
+    assert.deepEqual(kinds(rig.events), ['station-listening', 'board-arrived #1 1-1', 'board-started #1 1-1', 'station-stopping timeout', 'board-finished #1 1-1 ok']);
   });
 
   test('timeout with no board: ends with nothing flashed', async () => {

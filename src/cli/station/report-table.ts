@@ -152,7 +152,7 @@ export class TableStationReporter implements StationReporter {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.totalsBar !== undefined) this.multibar.remove(this.totalsBar);
+    // the totals line stays on the screen as it was last drawn
     for (const r of this.rows.values()) this.multibar.remove(r.bar);
     this.rows.clear();
     finishMultiBar(this.multibar);
