@@ -12,7 +12,7 @@
  *   [1-2 #2] dfu-flash: error: … / [1-2 #2]   hint: …
  *   station: 2 boards in 4.10 s: 1 ok, 1 failed (#2 1-2); 1 came back to the bootloader; 1756 boards/hour
  *
- * --quiet: board errors only. With --json these lines go too, errors only.
+ * --quiet: board errors only. With --json, errors and warnings (the events are on stdout).
  */
 import { DfuFlashError } from '../../shared/errors.js';
 import type { Clock } from '../../transport/clock.js';
@@ -30,8 +30,8 @@ export interface LinesOptions {
   style: Style;
   cwd: string;
   platform: NodeJS.Platform;
-  /** Board errors only. */
-  errorsOnly: boolean;
+  /** 'errors': board errors only (--quiet); 'warnings': errors and warnings (--json); 'all'. */
+  level: 'errors' | 'warnings' | 'all';
   verbose: number;
   /** Ctrl-C can be pressed (a terminal on stdin): say what a second one does. */
   interactive: boolean;
@@ -67,7 +67,9 @@ export class LinesStationReporter implements StationReporter {
       this.say(errorLines(boardTag(e.board), e.error, style, this.o.platform));
       return;
     }
-    if (this.o.errorsOnly) return;
+    if (this.o.level === 'errors') return;
+    const warning = e.type === 'station-warning' || e.type === 'board-skipped' || (e.type === 'board-returned' && e.as === 'bootloader') || (e.type === 'board-event' && e.event.type === 'warning');
+    if (this.o.level === 'warnings' && !warning) return;
     switch (e.type) {
       case 'station-listening':
         this.say(`station: listening: DFU-mode boards that match are flashed as they arrive${this.o.interactive ? ' (Ctrl-C to stop)' : ''}\n`);
@@ -120,7 +122,7 @@ export class LinesStationReporter implements StationReporter {
   }
 
   finish(summary: Parameters<StationReporter['finish']>[0], failed: Parameters<StationReporter['finish']>[1]): void {
-    if (!this.o.errorsOnly) this.say(totalsLine(summary, failed) + '\n');
+    if (this.o.level === 'all') this.say(totalsLine(summary, failed) + '\n');
   }
 
   close(): void {}

@@ -27,13 +27,14 @@ async function reportersFor(inv: StationInvocation, env: CommandEnv): Promise<St
   const { io, style } = env;
   const { json, quiet, verbose } = inv.output;
   const out: StationReporter[] = json ? [new JsonStationReporter(io.stdout)] : [];
-  const lines = (errorsOnly: boolean) =>
-    new LinesStationReporter({ out: io.stderr, clock: env.ctx.clock, style, cwd: io.cwd, platform: env.platform, errorsOnly, verbose, interactive: io.stderrIsTTY });
-  if (json || quiet) out.push(lines(true));
+  const lines = (level: 'errors' | 'warnings' | 'all') =>
+    new LinesStationReporter({ out: io.stderr, clock: env.ctx.clock, style, cwd: io.cwd, platform: env.platform, level, verbose, interactive: io.stderrIsTTY });
+  if (quiet) out.push(lines('errors'));
+  else if (json) out.push(lines('warnings'));
   else if (wantsBars(io)) {
     const { TableStationReporter } = await import('./report-table.js');
     out.push(new TableStationReporter({ stream: { write: (s: string) => io.stderr.write(s), isTTY: true, columns: io.stderrColumns }, clock: env.ctx.clock, style, platform: env.platform, verbose }));
-  } else out.push(lines(false));
+  } else out.push(lines('all'));
   return out;
 }
 

@@ -142,6 +142,8 @@ export interface WireDeviceState {
 
 export interface StateDump {
   devices: WireDeviceState[];
+  /** The bridge's performance.timeOrigin: a transcript entry's `t` + this = wall-clock ms (as BusChange.epochMs). */
+  timeOriginMs?: number | undefined;
 }
 
 /** One arrival or departure on the emulated bus, as the host made it happen (the run's timeline). */

@@ -77,6 +77,8 @@ export interface RunResult {
   devices: DeviceState[];
   /** Every plug and unplug on the emulated bus, in the order it happened. */
   timeline: BusChange[];
+  /** Add to a transcript entry's `t` to get wall-clock ms, comparable with the timeline's epochMs. */
+  transcriptEpochOffsetMs?: number | undefined;
   elapsedMs: number;
   timedOut: boolean;
   /** The scratch directory (deleted after the run unless `keep`). */
@@ -256,6 +258,7 @@ export async function runWithDevices(opts: RunOptions): Promise<RunResult> {
     stderr,
     devices: states,
     timeline,
+    transcriptEpochOffsetMs: dump?.timeOriginMs,
     elapsedMs: result.elapsedMs || elapsedMs,
     timedOut: result.timedOut,
     dir,

@@ -193,7 +193,7 @@ async function handle(req: Request, factory: Factory, simSource: string): Promis
     }
     case 'dump': {
       const ranges = (req.ranges as MemoryRange[] | null | undefined) ?? [];
-      const dump: StateDump = { devices: [...devices.values()].map((entry) => deviceState(entry, ranges)) };
+      const dump: StateDump = { devices: [...devices.values()].map((entry) => deviceState(entry, ranges)), timeOriginMs: performance.timeOrigin };
       writeFileSync(String(req.path), JSON.stringify(dump));
       send({ id: req.id, ok: true });
       return;
