@@ -9,6 +9,7 @@ Examples:
   dfu-flash detach -d 1d50:6018 --wait
   dfu-flash download --all -d ,0483:df11 -a 0 -s 0x08000000:leave firmware.bin
   dfu-flash run plan.json --all --json
+  dfu-flash station -d ,0483:df11 -a 0 -s 0x08000000:leave --log boards.ndjson fw.bin
   dfu-flash info firmware.hex
   dfu-flash convert firmware.elf -o firmware.dfu
   dfu-flash doctor
