@@ -87,6 +87,31 @@ describe('dfu-flash station through libusb (umockdev)', { skip }, () => {
     t.diagnostic(`arrival (plug) → first DFU request, ms: ${latency.join(', ')} (boards ${r.devices.map((d) => d.serial).join(', ')}; the first was on the bus before the station started)`);
   });
 
+  test('eight boards plugged in one after another on one port, each once the previous one left: all flashed; arrival → first DFU request measured', async (t) => {
+    const names = 'ABCDEFGH'.split('');
+    const r = await runWithDevices({
+      profiles: names.map((n, i) => ({
+        profile: 'stm32f4-sysboot',
+        serial: `${n}0000000000${i + 1}`,
+        name: n,
+        port: '1',
+        plugAfter: i === 0 ? ('listening' as const) : { gone: names[i - 1]! },
+        plugAtMs: 100,
+      })),
+      files: { 'fw.bin': FW },
+      command: [...CLI, 'station', '-a', '0', '-s', '0x08000000:leave', '--count', '8', '--json', '{dir}/fw.bin'],
+      dumpRanges: RANGE,
+      timeoutMs: 90000,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.devices.length, 8);
+    for (const d of r.devices) assert.equal(written(d), FW.length, `${d.serial}: flashed once`);
+    const latency = arrivalToFirstRequest(r);
+    assert.equal(latency.length, 8);
+    const sorted = [...latency].sort((a, b) => a - b);
+    t.diagnostic(`arrival (plug) → first DFU request, ms, 8 boards plugged while the station runs: ${latency.join(', ')}; median ${sorted[4]}, min ${sorted[0]}, max ${sorted[7]}`);
+  });
+
   test('a board whose new firmware comes back as a runtime DFU application is neither detached nor flashed again; an unrelated runtime-DFU device gets no DFU request', async () => {
     const r = await runWithDevices({
       profiles: [
