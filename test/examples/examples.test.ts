@@ -35,6 +35,14 @@ test('abort.mjs stops half way with ABORTED, and the next download succeeds', ()
   assert.match(stdout, /^aborted: the operation was aborted during the download at 0x0800[0-9a-f]{4}\nsecond download: 65536 bytes, verified true\n$/);
 });
 
+test('station.mjs flashes each of three boards plugged in while it runs, once, and ends on its count', () => {
+  const { stdout } = example('station.mjs');
+  assert.match(
+    stdout,
+    /^#1 1-1 315A28A0B956: ok, 32768 bytes, verified true\n#2 1-2 [0-9A-F]{12}: ok, 32768 bytes, verified true\n#3 1-3 [0-9A-F]{12}: ok, 32768 bytes, verified true\n3 boards: 3 ok, 0 failed \(count\)\n$/,
+  );
+});
+
 test("the README's \"Use it from Node\" example runs as it is written", async () => {
   const { readFile, writeFile, rm } = await import('node:fs/promises');
   const readme = await readFile(`${REPO}README.md`, 'utf8');
