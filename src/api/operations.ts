@@ -40,7 +40,8 @@ export function toSelector(select: Selection | undefined, parsed?: DeviceSelecto
   if (select === undefined) return s;
   if (select.device !== undefined) Object.assign(s, parseDeviceIds(select.device, 'select.device'));
   if (select.serial !== undefined) Object.assign(s, parseSerials(select.serial, 'select.serial'));
-  if (select.path !== undefined) s.path = parsePortPath(select.path, 'select.path');
+  // a WebUSB device's path (webusb-N, see transport/webusb/identity.ts) is what listDevices reports for it too
+  if (select.path !== undefined) s.path = /^webusb-[0-9]+$/.test(select.path) ? select.path : parsePortPath(select.path, 'select.path');
   const int = (name: string, v: number | undefined, max: number) => (v === undefined ? undefined : parseInteger(`select.${name}`, String(v), { min: 0, max }));
   const devnum = int('devnum', select.devnum, 255);
   if (devnum !== undefined) s.devnum = devnum;

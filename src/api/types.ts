@@ -27,7 +27,7 @@ export interface Selection {
   device?: string | undefined;
   /** dfu-util's -S: the serial, or `'runtimeSerial,dfuSerial'`. */
   serial?: string | undefined;
-  /** The port path, as listDevices reports it (`'1-1.4'`): the board across re-enumeration. */
+  /** The port path, as listDevices reports it (`'1-1.4'`; WebUSB: `'webusb-3'`, until the device re-enumerates): the board across re-enumeration. */
   path?: string | undefined;
   /** The USB device address (dfu-util's -n). */
   devnum?: number | undefined;

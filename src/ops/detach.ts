@@ -4,7 +4,7 @@ import { DfuFlashError, hex16, isDfuFlashError } from '../shared/errors.js';
 import { PhaseTracker } from '../dfu/session.js';
 import { interfaceMode } from '../dfu/device-mode.js';
 import { quirksFor } from '../dfu/quirk-table.js';
-import type { DfuDeviceInfo } from '../transport/types.js';
+import { dfuDeviceFilters, needsPermissionError, type DeviceFilter } from '../transport/permission.js';
 import { chooseTarget, describeDevice, findTarget, type Target } from './select.js';
 import { requireFunctional, withSession } from './open.js';
 import { recordPhases } from './phases.js';
@@ -63,15 +63,21 @@ export async function detachTarget(ctx: OpContext, target: Target): Promise<'det
   return outcome;
 }
 
-/** WebUSB needs the user's permission for the device in its new mode: the filters to ask with. */
-function permissionFilters(from: DfuDeviceInfo, sel: DeviceSelector): Record<string, number>[] {
-  const dfuClass = { classCode: 0xfe, subclassCode: 0x01 };
+/** The filters to ask the user with for the device in DFU mode: the DFU-mode IDs the selection names, else any DFU device. */
+function permissionFilters(sel: DeviceSelector): DeviceFilter[] {
   const ids = sel.dfuIds && !sel.runtimeOnly ? sel.dfuIds : undefined;
-  if (ids?.vendorId !== undefined) {
-    return [{ ...dfuClass, vendorId: ids.vendorId, ...(ids.productId === undefined ? {} : { productId: ids.productId }) }];
-  }
-  void from;
-  return [dfuClass];
+  return dfuDeviceFilters(ids?.vendorId === undefined ? [] : [{ vendorId: ids.vendorId, productId: ids.productId }]);
+}
+
+/**
+ * How long a device that needs no reset may take to switch: one that neither
+ * detaches itself nor gets a reset (WinUSB) starts its bootloader only when
+ * the detach timeout we sent has passed.
+ */
+function ownSwitchMs(ctx: OpContext, from: Target): number {
+  const f = from.alt.functional;
+  if (f === undefined || f.willDetach || ctx.backend.capabilities.canReset) return 0;
+  return Math.min(f.wDetachTimeOut || DETACH_TIMEOUT_CAP_MS, DETACH_TIMEOUT_CAP_MS);
 }
 
 /** After a detach: the DFU-mode device on the same port (VID:PID and serial usually change). */
@@ -83,9 +89,12 @@ export async function waitForDfuMode(ctx: OpContext, from: Target, sel: DeviceSe
   const dfuSel: DeviceSelector = { ...sel, runtimeIds: null, dfuIds: sel.runtimeOnly ? undefined : sel.dfuIds, devnum: undefined, ...(stable ? { path: from.device.portPath } : { path: undefined }) };
   const known = new Set(stable ? [] : (await ctx.backend.list()).map((d) => d.key));
   const needsPermission = ctx.backend.capabilities.newDevicesNeedPermission === true;
+  // without port paths, a runtime device still listed at the end never left: it did not switch
+  let runtimeStillThere = false;
   const target = await waitForDevices(
     ctx,
     (devices) => {
+      runtimeStillThere = devices.some((d) => d.key === from.device.key);
       const candidates = devices.filter(
         (d) => (stable ? d.portPath === from.device.portPath : !known.has(d.key)) && d.key !== from.device.key && d.alts.some((a) => interfaceMode(d, a) === 'dfu'),
       );
@@ -97,7 +106,7 @@ export async function waitForDfuMode(ctx: OpContext, from: Target, sel: DeviceSe
       }
     },
     {
-      timeoutMs: needsPermission ? Math.min(timeoutMs, PERMISSION_GRACE_MS) : timeoutMs,
+      timeoutMs: needsPermission ? Math.min(timeoutMs, PERMISSION_GRACE_MS + ownSwitchMs(ctx, from)) : timeoutMs,
       what: `${describeDevice(from.device)} to come back in DFU mode`,
       hint:
         'the device did not re-enumerate as a DFU device on the same port: check that its firmware really enters the bootloader on DFU_DETACH, ' +
@@ -105,10 +114,17 @@ export async function waitForDfuMode(ctx: OpContext, from: Target, sel: DeviceSe
     },
   ).catch((e: unknown) => {
     if (!needsPermission || !isDfuFlashError(e, 'NO_DEVICE')) throw e;
-    throw new DfuFlashError('NEEDS_PERMISSION', `${describeDevice(from.device)} switched to DFU mode, where it is a new device this page may not use yet`, {
-      hint: 'select the board in DFU mode when the browser asks, then continue: the operation starts again from there',
-      details: { reason: 'needs-permission', filters: permissionFilters(from.device, sel) },
-    });
+    if (runtimeStillThere) {
+      const noReset = !ctx.backend.capabilities.canReset;
+      throw new DfuFlashError('NO_DEVICE', `${describeDevice(from.device)} is still in runtime mode: it did not switch to its bootloader after DFU_DETACH`, {
+        hint: noReset
+          ? 'this system cannot reset USB devices and the device waits for a reset: start its bootloader by hand (on STM32: BOOT0 high, then reset), or unplug and replug it'
+          : 'check that its firmware really enters the bootloader on DFU_DETACH, or start the bootloader by hand (on STM32: BOOT0 high, then reset)',
+        details: { reason: 'still-runtime', waitedMs: e.details['waitedMs'] },
+        cause: e,
+      });
+    }
+    throw needsPermissionError(permissionFilters(sel), { reason: `after DFU_DETACH, ${describeDevice(from.device)} left the bus to come back in DFU mode as a new USB device` });
   });
   ctx.emit({ type: 'phase-end', phase: 'wait', bytes: 0, elapsedMs: ctx.clock.now() - started });
   ctx.emit({

@@ -76,7 +76,7 @@ test('filters: the DFU interface class, narrowed to VID:PIDs when given; NEEDS_P
   const filters = dfuDeviceFilters([{ vendorId: 0x0483 }]);
   const e = needsPermissionError(filters, { reason: 'after DFU_DETACH, the board re-enumerated', details: { phase: 'detach' } });
   assert.equal(e.code, 'NEEDS_PERMISSION');
-  assert.deepEqual(e.details, { phase: 'detach', filters });
+  assert.deepEqual(e.details, { reason: 'needs-permission', phase: 'detach', filters });
   assert.match(e.message, /after DFU_DETACH, the board re-enumerated.*vendor 0483/);
   assert.match(e.hint ?? '', /requestDevice\(\{ filters: error\.details\.filters \}\)/);
 });
