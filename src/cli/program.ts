@@ -41,7 +41,7 @@ export function buildProgram(version: string, onCommand: (raw: RawCommand) => vo
     def.options(cmd).action((...values: unknown[]): void => {
       // commander passes the arguments, then the options object, then the command
       const opts = values[values.length - 2] as Record<string, unknown>;
-      const args = values.slice(0, -2).map((v) => (Array.isArray(v) ? v.map(String) : String(v))).flat();
+      const args = values.slice(0, -2).filter((v) => v !== undefined).map((v) => (Array.isArray(v) ? v.map(String) : String(v))).flat();
       onCommand({ command: def.name, args, opts });
     });
   }

@@ -18,8 +18,9 @@ import { convert } from './commands/convert.js';
 import { udevRules } from './commands/udev-rules.js';
 import { doctor } from './commands/doctor.js';
 import { completion } from './commands/completion.js';
+import { web } from './commands/web.js';
 
-export const COMMAND_DEFINITIONS = [list, download, upload, detach, erase, unprotect, leave, reset, run, station, info, suffix, convert, udevRules, doctor, completion] as const;
+export const COMMAND_DEFINITIONS = [list, download, upload, detach, erase, unprotect, leave, reset, run, station, info, suffix, convert, udevRules, doctor, completion, web] as const;
 
 /** The command names, for the dfu-util detector and completion. */
 export const COMMANDS: readonly string[] = COMMAND_DEFINITIONS.map((d) => d.name);
