@@ -55,18 +55,19 @@ export function configJson(config: PageConfig): string {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The page's config from the JSON text (what a server or builder wrote); anything missing takes its default. */
-export function parsePageConfig(text: string | null | undefined): PageConfig {
-  if (text === null || text === undefined || text.trim() === '') return DEFAULT_CONFIG;
-  const raw: unknown = JSON.parse(text);
+export function parsePageConfig(json: string | null | undefined): PageConfig {
+  if (json === null || json === undefined || json.trim() === '') return DEFAULT_CONFIG;
+  const raw: unknown = JSON.parse(json);
   if (!isObject(raw)) throw new Error('the page configuration is not a JSON object');
   const options = isObject(raw['options']) ? raw['options'] : {};
   const bool = (v: unknown, d: boolean): boolean => (typeof v === 'boolean' ? v : d);
+  const text = (key: string): Record<string, string> => (typeof raw[key] === 'string' ? { [key]: raw[key] } : {});
   return {
     mode: raw['mode'] === 'site' ? 'site' : 'serve',
-    title: typeof raw['title'] === 'string' ? raw['title'] : undefined,
+    ...text('title'),
     devices: Array.isArray(raw['devices']) ? (raw['devices'] as PageIds[]).filter((d) => isObject(d) && typeof d.vendorId === 'number') : [],
-    device: typeof raw['device'] === 'string' ? raw['device'] : undefined,
-    serial: typeof raw['serial'] === 'string' ? raw['serial'] : undefined,
+    ...text('device'),
+    ...text('serial'),
     firmware: Array.isArray(raw['firmware']) ? (raw['firmware'] as PageFirmware[]).filter((f) => isObject(f) && typeof f.url === 'string' && typeof f.name === 'string') : [],
     options: {
       verify: bool(options['verify'], DEFAULT_CONFIG.options.verify),

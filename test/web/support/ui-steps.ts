@@ -37,7 +37,7 @@ export interface PageSnapshot {
 }
 
 export interface StepOutcome {
-  step: UiStep['do'];
+  step: string;
   status?: string;
   snapshot?: PageSnapshot;
   value?: unknown;

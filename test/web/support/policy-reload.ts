@@ -1,0 +1,36 @@
+/**
+ * Changing what a running Chromium grants by policy: rewrite the managed
+ * policy file, then press "Reload policies" on chrome://policy (Chromium
+ * re-reads the files; getDevices() then returns the newly allowed devices).
+ * Seen to work with Debian's Chromium headless; it stands in for a user
+ * picking the device in the chooser, which no automation can reach.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Browser } from 'puppeteer-core';
+import { webUsbPolicy, type PolicyDevice } from './policy.js';
+
+const CLICK_RELOAD = `(() => {
+  const find = (root) => {
+    const el = root.querySelector('#reload-policies');
+    if (el) return el;
+    for (const e of root.querySelectorAll('*')) if (e.shadowRoot) { const f = find(e.shadowRoot); if (f) return f; }
+    return null;
+  };
+  const button = find(document);
+  if (button === null) return false;
+  button.click();
+  return true;
+})()`;
+
+export async function grantByPolicy(browser: Browser, policyFile: string, origin: string, devices: PolicyDevice[]): Promise<void> {
+  writeFileSync(policyFile, JSON.stringify(webUsbPolicy(origin, devices)) + '\n');
+  const page = await browser.newPage();
+  try {
+    await page.goto('chrome://policy', { timeout: 20_000 });
+    await page.waitForFunction(CLICK_RELOAD, { timeout: 20_000, polling: 100 });
+    // the reload is asynchronous; the page polls getDevices() when the button is clicked, so a short settle suffices
+    await new Promise((r) => setTimeout(r, 1000));
+  } finally {
+    await page.close();
+  }
+}
