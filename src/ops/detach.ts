@@ -5,6 +5,7 @@ import { PhaseTracker } from '../dfu/session.js';
 import { interfaceMode } from '../dfu/device-mode.js';
 import { quirksFor } from '../dfu/quirk-table.js';
 import { dfuDeviceFilters, needsPermissionError, type DeviceFilter } from '../transport/permission.js';
+import type { DfuDeviceInfo } from '../transport/types.js';
 import { chooseTarget, describeDevice, findTarget, type Target } from './select.js';
 import { requireFunctional, withSession } from './open.js';
 import { recordPhases } from './phases.js';
@@ -89,12 +90,16 @@ export async function waitForDfuMode(ctx: OpContext, from: Target, sel: DeviceSe
   const dfuSel: DeviceSelector = { ...sel, runtimeIds: null, dfuIds: sel.runtimeOnly ? undefined : sel.dfuIds, devnum: undefined, ...(stable ? { path: from.device.portPath } : { path: undefined }) };
   const known = new Set(stable ? [] : (await ctx.backend.list()).map((d) => d.key));
   const needsPermission = ctx.backend.capabilities.newDevicesNeedPermission === true;
-  // without port paths, a runtime device still listed at the end never left: it did not switch
+  // without port paths, a runtime device still listed at the end never left, and one that came back
+  // with the same identity in runtime mode (a reset that restarted the application): it did not switch
   let runtimeStillThere = false;
+  const sameBoard = (d: DfuDeviceInfo) => d.vendorId === from.device.vendorId && d.productId === from.device.productId && d.serial === from.device.serial;
   const target = await waitForDevices(
     ctx,
     (devices) => {
-      runtimeStillThere = devices.some((d) => d.key === from.device.key);
+      runtimeStillThere = devices.some(
+        (d) => d.key === from.device.key || (!stable && !known.has(d.key) && sameBoard(d) && !d.alts.some((a) => interfaceMode(d, a) === 'dfu')),
+      );
       const candidates = devices.filter(
         (d) => (stable ? d.portPath === from.device.portPath : !known.has(d.key)) && d.key !== from.device.key && d.alts.some((a) => interfaceMode(d, a) === 'dfu'),
       );

@@ -38,3 +38,6 @@ export { parseMemoryLayout } from '../dfu/memory-layout.js';
 export type { MemoryLayout, MemorySegment } from '../dfu/plan-types.js';
 
 export { hex16, hex32 } from '../shared/errors.js';
+
+// runtime DFU interfaces of things nobody flashes (a Mac's Bluetooth controller, webcams): a page lists them apart
+export { isUnrelatedRuntime } from '../ops/unrelated.js';

@@ -4,7 +4,7 @@
  * to the VID:PIDs a vendor's site is locked to; "Connect a device…" opens the
  * browser's chooser. One device is selected: the one Flash writes to.
  */
-import { listDevices, type ListedDevice, type WebUsbBackend, type WebUsbDeviceFilter } from '../index.js';
+import { DfuFlashError, isUnrelatedRuntime, listDevices, type ListedDevice, type WebUsbBackend, type WebUsbDeviceFilter } from '../index.js';
 import type { PageConfig } from './config.js';
 import { deviceTitle, renderAlts, renderDevice } from './device-view.js';
 import { el, type Ui } from './ui.js';
@@ -42,7 +42,10 @@ export class DeviceChooser {
   /** Only the locked devices, when the page is locked (and the board the user followed into DFU mode). */
   private allowed(d: ListedDevice): boolean {
     if (this.pickedInDfuMode.has(d.key)) return true;
-    const idsOk = this.config.devices.length === 0 || this.config.devices.some((ids) => ids.vendorId === d.vendorId && (ids.productId === undefined || ids.productId === d.productId));
+    const named = this.config.devices.some((ids) => ids.vendorId === d.vendorId && (ids.productId === undefined || ids.productId === d.productId));
+    // a Mac's Bluetooth controller, a webcam: a DFU interface, but nothing to flash here (unless the site names it)
+    if (!named && d.mode === 'runtime' && d.alts.every((a) => isUnrelatedRuntime(d, a))) return false;
+    const idsOk = this.config.devices.length === 0 || named;
     return idsOk && (this.config.serial === undefined || d.serial === this.config.serial);
   }
 
@@ -83,7 +86,12 @@ export class DeviceChooser {
     if (inDfuMode) this.pickedInDfuMode.add(info.key);
     await this.refresh();
     const picked = this.devices.find((d) => d.key === info.key);
-    if (picked !== undefined) this.select(picked);
+    if (picked === undefined) {
+      throw new DfuFlashError('UNSUPPORTED', `${info.product ?? 'the selected device'} is not a device this page flashes`, {
+        hint: this.config.devices.length > 0 ? 'select the board this page is made for' : 'select the board in its bootloader (a built-in controller or a webcam with a DFU interface is not one)',
+      });
+    }
+    this.select(picked);
     return picked;
   }
 

@@ -36,6 +36,14 @@ function applyConfig(ui: Ui, config: PageConfig): void {
 }
 
 async function start(): Promise<void> {
+  try {
+    await boot();
+  } finally {
+    document.body.dataset['ready'] = 'true';
+  }
+}
+
+async function boot(): Promise<void> {
   const ui = bindUi(document);
   let config: PageConfig;
   try {
@@ -75,7 +83,6 @@ async function start(): Promise<void> {
   ui.address.addEventListener('input', changed);
   await Promise.all([devices.refresh(), firmware.useConfigured(config)]);
   flasher.update();
-  document.body.dataset['ready'] = 'true';
 }
 
 void start();

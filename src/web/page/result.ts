@@ -1,5 +1,5 @@
 /** What a finished flash says, in one sentence per part (the result panel and the status line). */
-import type { DownloadResult } from '../index.js';
+import { hex16, type DownloadResult } from '../index.js';
 import { formatBytes, formatSeconds } from './units.js';
 
 const SKIPPED: Record<string, string> = {
@@ -25,5 +25,6 @@ export function describeResult(name: string, r: DownloadResult): string {
   const verified = r.verified ? 'verified' : SKIPPED[r.verifySkipped ?? 'off'] ?? 'not verified';
   const erased = r.phases.find((p) => p.phase === 'erase');
   const erase = erased === undefined ? '' : `, ${formatBytes(erased.bytes)} erased`;
-  return `${name}: ${written}${erase}, ${verified}, in ${formatSeconds(r.elapsedMs)}; ${ENDS[r.end] ?? r.end}`;
+  const device = `${hex16(r.device.vendorId)}:${hex16(r.device.productId)}${r.device.serial === undefined ? '' : ` (serial ${r.device.serial})`}`;
+  return `${name} to ${device}: ${written}${erase}, ${verified}, in ${formatSeconds(r.elapsedMs)}; ${ENDS[r.end] ?? r.end}`;
 }

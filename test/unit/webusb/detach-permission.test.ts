@@ -91,3 +91,13 @@ test('WinUSB, a device that detaches itself: NEEDS_PERMISSION as on any platform
   const error = await download({ backend: s.backend, clock: s.clock, image: IMAGE, address: 0x08000000 }).catch((e: unknown) => e);
   assert.ok(isDfuFlashError(error, 'NEEDS_PERMISSION'), String(error));
 });
+
+test('a device that comes back from the reset as itself, in runtime mode: NO_DEVICE "still in runtime mode", not NEEDS_PERMISSION', async () => {
+  const s = setup('mac-bluetooth', 'all');
+  const [device] = await listDevices({ backend: s.backend });
+  const error = await download({ backend: s.backend, clock: s.clock, image: IMAGE, select: { path: device!.portPath } }).catch((e: unknown) => e);
+  assert.ok(isDfuFlashError(error, 'NO_DEVICE'), String(error));
+  assert.equal(error.details['reason'], 'still-runtime');
+  assert.equal(s.sim.history().length, 2, 'it did re-enumerate');
+  assert.equal(s.sim.attached()[0]!.profile, 'mac-bluetooth');
+});
