@@ -7,11 +7,11 @@
 import { DfuFlashError, hex16 } from '../../shared/errors.js';
 import { describeSetup, setupDetails } from '../descriptors/setup.js';
 import type { ControlOptions, SetupPacket } from '../types.js';
-import { withDeadline } from './deadline.js';
+import { waitUntil, withDeadline } from './deadline.js';
 import { STALL_HINT, TIMEOUT_HINT, IO_HINT } from './hints.js';
 import type { WebUsbPlatform } from './platform.js';
 import { toWebUsbSetup } from './setup.js';
-import { mapWebUsbError } from './webusb-errors.js';
+import { mapWebUsbError, webUsbErrorName } from './webusb-errors.js';
 import type { WebUsbDevice, WebUsbTransferStatus } from './webusb-types.js';
 
 export interface ControlContext {
@@ -25,6 +25,15 @@ export interface ControlContext {
 export function deviceWhere(device: Pick<WebUsbDevice, 'vendorId' | 'productId'>, portPath: string): string {
   return `USB device ${hex16(device.vendorId)}:${hex16(device.productId)} (${portPath})`;
 }
+
+/**
+ * A board pulled out mid-transfer: Chromium was seen to reject the transfer
+ * with AbortError ("The transfer was cancelled.") before it fires the
+ * device's `disconnect` event. A cancellation we did not cause (ours only
+ * follow our own deadline, which has thrown TIMEOUT by then) gets this long
+ * for the event to arrive, so the error says the device left.
+ */
+export const CANCEL_SETTLE_MS = 1000;
 
 /** Our deadline fired: the transfer may still be pending in the browser. */
 export function isOwnTimeout(e: unknown): boolean {
@@ -53,6 +62,7 @@ async function run<T>(ctx: ControlContext, setup: SetupPacket, options: ControlO
       }),
     );
   } catch (e) {
+    if (webUsbErrorName(e) === 'AbortError' && ctx.connected()) await waitUntil(() => !ctx.connected(), CANCEL_SETTLE_MS);
     throw mapWebUsbError(e, {
       kind: 'transfer',
       operation: what,

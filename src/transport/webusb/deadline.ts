@@ -47,3 +47,13 @@ export async function settleWithin(work: Promise<unknown>, ms: number): Promise<
     return e instanceof DeadlineExceeded ? 'timeout' : 'failed';
   }
 }
+
+/** Until `done()` holds, checking every `stepMs`, for at most `ms` ms; resolves with whether it came to hold. */
+export async function waitUntil(done: () => boolean, ms: number, stepMs = 10): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() >= until) return false;
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
+  return true;
+}

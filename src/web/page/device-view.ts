@@ -52,9 +52,14 @@ export function renderDevice(target: HTMLElement, d: ListedDevice | undefined, e
   ];
   const dl = el('dl', {}, ...facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
   const parts: Node[] = [el('h3', {}, d.product ?? 'DFU device'), dl];
-  for (const alt of d.alts) {
-    if (alt.layout !== undefined) parts.push(layoutTable(alt));
-    else parts.push(el('p', {}, `alt ${alt.alternateSetting}: ${alt.name ?? '(no name)'}${alt.layoutError === undefined ? '' : ` (layout not understood: ${alt.layoutError})`}`));
+  const alts = d.alts.map((alt) =>
+    alt.layout !== undefined ? layoutTable(alt) : el('p', {}, `alt ${alt.alternateSetting}: ${alt.name ?? '(no name)'}${alt.layoutError === undefined ? '' : ` (layout not understood: ${alt.layoutError})`}`),
+  );
+  // the first memory in full; the others (option bytes, OTP…) one click away
+  parts.push(...alts.slice(0, 1));
+  if (alts.length > 1) {
+    const names = d.alts.slice(1).map((a) => a.layout?.name ?? a.name ?? `alt ${a.alternateSetting}`);
+    parts.push(el('details', {}, el('summary', {}, `${names.length} more: ${names.join(', ')}`), ...alts.slice(1)));
   }
   target.replaceChildren(...parts);
 }

@@ -73,7 +73,7 @@ async function driveSteps(url: string, steps: DriverStep[]): Promise<number> {
     await b.page.waitForFunction("document.body.dataset.ready === 'true'", { timeout: 30_000 });
     for (const step of steps) {
       if (step.do === 'grant') {
-        await grantByPolicy(b.browser, step.policyFile, step.origin, step.devices);
+        await grantByPolicy(b.browser, b.page, step.policyFile, step.origin, step.devices);
         results.push({ step: 'grant' });
       } else {
         results.push(await runStep(b.page, step));

@@ -6,7 +6,7 @@
  * picking the device in the chooser, which no automation can reach.
  */
 import { writeFileSync } from 'node:fs';
-import type { Browser } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { webUsbPolicy, type PolicyDevice } from './policy.js';
 
 const CLICK_RELOAD = `(() => {
@@ -22,15 +22,18 @@ const CLICK_RELOAD = `(() => {
   return true;
 })()`;
 
-export async function grantByPolicy(browser: Browser, policyFile: string, origin: string, devices: PolicyDevice[]): Promise<void> {
+const VISIBLE = "navigator.usb.getDevices().then((ds) => ds.length)";
+
+/** Rewrite the policy, reload it, and wait (hang guard 30 s) until `flasher` sees more devices than before. */
+export async function grantByPolicy(browser: Browser, flasher: Page, policyFile: string, origin: string, devices: PolicyDevice[]): Promise<void> {
+  const before = (await flasher.evaluate(VISIBLE)) as number;
   writeFileSync(policyFile, JSON.stringify(webUsbPolicy(origin, devices)) + '\n');
   const page = await browser.newPage();
   try {
     await page.goto('chrome://policy', { timeout: 20_000 });
     await page.waitForFunction(CLICK_RELOAD, { timeout: 20_000, polling: 100 });
-    // the reload is asynchronous; the page polls getDevices() when the button is clicked, so a short settle suffices
-    await new Promise((r) => setTimeout(r, 1000));
   } finally {
     await page.close();
   }
+  await flasher.waitForFunction(`${VISIBLE}.then((n) => n > ${before})`, { timeout: 30_000, polling: 100 });
 }
