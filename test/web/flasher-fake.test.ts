@@ -270,6 +270,18 @@ describe('the flasher page in Chromium over the fake navigator.usb', { skip: ava
         ['detach', 'wait', 'erase', 'download', 'verify'],
         'it continued where it stopped',
       );
+      assert.deepEqual(
+        end.progress.map((r) => [r.done, r.stopped]),
+        [
+          ['true', false],
+          ['false', true],
+          ['true', false],
+          ['true', false],
+          ['true', false],
+        ],
+        'the wait stopped for the user; every other phase ended',
+      );
+      assert.match(end.progress[1]!.text, /^Wait for the bootloaderstopped after \d+\.\d s$/);
       assert.match(end.device, /STM32 {2}BOOTLOADER/);
       assert.equal(end.buttons['permission']!.hidden, true);
       const boot = await simState(page, 1, image.length, 0x08000000);

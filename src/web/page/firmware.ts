@@ -126,10 +126,13 @@ export class FirmwareChoice {
     const chosen = device?.alts.find((a) => String(a.alternateSetting) === alt) ?? device?.alts.find((a) => a.layout !== undefined);
     const start = chosen?.layout?.segments[0]?.start;
     this.ui.address.placeholder = start === undefined ? '0x08000000' : hexAddress(start);
+    const fixed = this.parts.some((p) => !p.image.addressed && p.address !== undefined);
     this.ui.addressHint.textContent = !this.needsAddress()
       ? this.parts.length === 0
         ? ''
-        : 'not needed: the file says where its bytes go'
+        : fixed
+          ? 'given with the firmware'
+          : 'not needed: the file says where its bytes go'
       : dfu11
         ? 'not needed: this device decides where the image goes'
         : start === undefined

@@ -144,6 +144,7 @@ export class Flasher {
       }
       this.finished(results);
     } catch (e) {
+      this.progress.stop();
       if (isDfuFlashError(e, 'NEEDS_PERMISSION')) {
         this.resume = { part: at, filters: (e.details['filters'] as WebUsbDeviceFilter[] | undefined) ?? this.devices.filters(), before: device.key, results };
         showStatus(ui, 'The board restarted in DFU mode, where the browser sees it as a new device: click “Select the board in DFU mode” and select it to continue.');

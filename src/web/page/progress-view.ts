@@ -5,7 +5,7 @@
  * the end, so a fast device is not slowed by the page.
  */
 import type { FlashEvent } from '../index.js';
-import { applyEvent, EMPTY_PROGRESS, rowRate, type PhaseRow, type ProgressModel } from './progress.js';
+import { applyEvent, EMPTY_PROGRESS, rowRate, stopOpenRows, type PhaseRow, type ProgressModel } from './progress.js';
 import { el } from './ui.js';
 import { formatBytes, formatRate, formatSeconds } from './units.js';
 
@@ -14,6 +14,7 @@ const DRAW_EVERY_MS = 100;
 function numbers(row: PhaseRow, now: number): string {
   const rate = rowRate(row, now);
   const speed = rate === undefined ? '' : ` · ${formatRate(rate)}`;
+  if (row.stopped) return `stopped after ${formatSeconds(row.elapsedMs ?? 0)}${row.totalBytes > 0 ? ` at ${formatBytes(row.bytes)} of ${formatBytes(row.totalBytes)}` : ''}`;
   if (row.done) return row.totalBytes > 0 ? `${formatBytes(row.bytes)} in ${formatSeconds(row.elapsedMs ?? 0)}${speed}` : `done in ${formatSeconds(row.elapsedMs ?? 0)}`;
   return row.totalBytes > 0 ? `${formatBytes(row.bytes)} of ${formatBytes(row.totalBytes)}${speed}` : 'working…';
 }
@@ -26,9 +27,9 @@ function rowElement(row: PhaseRow, now: number, partName: string | undefined): H
     bar.value = row.bytes;
   } else if (row.done) {
     bar.max = 1;
-    bar.value = 1;
+    bar.value = row.stopped ? 0 : 1;
   }
-  return el('div', { class: 'phase', 'data-phase': row.phase, 'data-done': String(row.done) }, el('span', {}, label), bar, el('span', { class: 'numbers' }, numbers(row, now)));
+  return el('div', { class: 'phase', 'data-phase': row.phase, 'data-done': String(row.done && !row.stopped), ...(row.stopped ? { 'data-stopped': 'true' } : {}) }, el('span', {}, label), bar, el('span', { class: 'numbers' }, numbers(row, now)));
 }
 
 export class ProgressView {
@@ -49,6 +50,12 @@ export class ProgressView {
     if (next === this.model) return;
     this.model = next;
     this.timer ??= window.setTimeout(() => this.draw(), DRAW_EVERY_MS);
+  }
+
+  /** The operation stopped: rows still running end now. */
+  stop(): void {
+    this.model = stopOpenRows(this.model, performance.now());
+    this.draw();
   }
 
   draw(): void {

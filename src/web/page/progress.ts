@@ -18,6 +18,8 @@ export interface PhaseRow {
   /** Set by phase-end. */
   elapsedMs?: number | undefined;
   done: boolean;
+  /** Ended without its phase-end: the operation failed or stopped for the user there. */
+  stopped?: boolean | undefined;
 }
 
 export interface ProgressModel {
@@ -65,6 +67,12 @@ export function applyEvent(model: ProgressModel, event: FlashEvent, now: number,
     default:
       return model;
   }
+}
+
+/** The operation stopped (an error, or NEEDS_PERMISSION): rows still running end here, marked stopped. */
+export function stopOpenRows(model: ProgressModel, now: number): ProgressModel {
+  if (model.rows.every((r) => r.done)) return model;
+  return { ...model, rows: model.rows.map((r) => (r.done ? r : { ...r, done: true, stopped: true, elapsedMs: now - r.startedAt })) };
 }
 
 function findLast<T>(items: readonly T[], ok: (item: T) => boolean): number {

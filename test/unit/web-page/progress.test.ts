@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FlashEvent } from '../../../src/dfu/events.js';
-import { applyEvent, EMPTY_PROGRESS, rowRate, type ProgressModel } from '../../../src/web/page/progress.js';
+import { applyEvent, EMPTY_PROGRESS, rowRate, stopOpenRows, type ProgressModel } from '../../../src/web/page/progress.js';
 import { formatBytes, formatRate, formatSeconds, hexAddress, parseAddress } from '../../../src/web/page/units.js';
 
 function run(events: [number, FlashEvent, number?][]): ProgressModel {
@@ -64,4 +64,21 @@ test('units: sizes exact where they are, rates, seconds, addresses typed in hex 
     ['0x08000000', ' 0X0800_4000 ', '134217728', '', '0x', '08000000h', '-1', '0x100000000'].map(parseAddress),
     [0x08000000, 0x08004000, 134217728, undefined, undefined, undefined, undefined, undefined],
   );
+});
+
+test('an operation that stops (an error, NEEDS_PERMISSION): the rows still running end there, marked stopped; finished ones stay', () => {
+  const m = run([
+    [0, { type: 'phase-start', phase: 'detach', totalBytes: 0 }],
+    [10, { type: 'phase-end', phase: 'detach', bytes: 0, elapsedMs: 10 }],
+    [10, { type: 'phase-start', phase: 'wait', totalBytes: 0 }],
+  ]);
+  const stopped = stopOpenRows(m, 3010);
+  assert.deepEqual(
+    stopped.rows.map((r) => [r.phase, r.done, r.stopped, r.elapsedMs]),
+    [
+      ['detach', true, undefined, 10],
+      ['wait', true, true, 3000],
+    ],
+  );
+  assert.equal(stopOpenRows(stopped, 5000), stopped, 'nothing left running: the same model');
 });

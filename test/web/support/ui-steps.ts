@@ -30,7 +30,7 @@ export interface PageSnapshot {
   status: string;
   device: string;
   firmware: string;
-  progress: { phase: string; done: string; text: string }[];
+  progress: { phase: string; done: string; stopped: boolean; text: string }[];
   result: { text: string; hidden: boolean; elapsedMs?: string; downloadMs?: string; bytes?: string };
   buttons: Record<string, { disabled: boolean; hidden: boolean }>;
   address: { value: string; disabled: boolean; placeholder: string };
@@ -57,7 +57,7 @@ const SNAPSHOT = `(() => {
     status: text('status'),
     device: text('device'),
     firmware: (document.getElementById('firmware-info')?.textContent ?? '').trim(),
-    progress: [...document.querySelectorAll('[data-testid="progress"] .phase')].map((r) => ({ phase: r.dataset.phase ?? '', done: r.dataset.done ?? '', text: (r.textContent ?? '').trim() })),
+    progress: [...document.querySelectorAll('[data-testid="progress"] .phase')].map((r) => ({ phase: r.dataset.phase ?? '', done: r.dataset.done ?? '', stopped: r.dataset.stopped === 'true', text: (r.textContent ?? '').trim() })),
     result: { text: (result.textContent ?? '').trim(), hidden: result.hidden, elapsedMs: result.dataset.elapsedMs, downloadMs: result.dataset.downloadMs, bytes: result.dataset.bytes },
     buttons,
     address: { value: address.value, disabled: address.disabled, placeholder: address.placeholder },
