@@ -71,6 +71,14 @@ describe('the package, installed from its tarball', () => {
     assert.match(r.stderr, /Downloaded 20000 bytes to 0483:df11 \(1-1\) alt 0 in .*, verified; device left DFU mode\n$/);
   });
 
+  test('the installed CLI writes the web flasher site (the page ships in the package)', () => {
+    const r = spawnSync(bin(), ['web', 'build', 'fw.bin', '-s', '0x08000000', '-o', 'site', '--json'], { cwd: consumer, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const files = (JSON.parse(r.stdout) as { files: string[] }).files;
+    for (const must of ['index.html', 'flasher.js', 'flasher.css']) assert.ok(files.includes(must), `${must} in ${files.join(', ')}`);
+    assert.match(readFileSync(join(consumer, 'site', 'index.html'), 'utf8'), /data-testid="flash"/);
+  });
+
   test('a program of its own: list, 64 KiB download with verify, events in the documented order, upload, abort and retry', () => {
     const r = spawnSync(process.execPath, ['consumer.mjs'], { cwd: consumer, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
