@@ -58,7 +58,7 @@ export function needsPermissionError(filters: DeviceFilter[], options: NeedsPerm
   return new DfuFlashError('NEEDS_PERMISSION', `${reason}, and this page has no permission to use it yet (${which}, DFU interface)`, {
     hint:
       'Select the board in DFU mode in the browser’s device list, then run the operation again: it continues from the device in DFU mode ' +
-      '(a page calls navigator.usb.requestDevice({ filters: error.details.filters }) from a click).',
+      '(a page calls requestDevice({ filters: error.details.filters }) of its WebUSB backend from a click).',
     details: { reason: 'needs-permission', ...options.details, filters },
   });
 }
