@@ -1,7 +1,8 @@
 /**
  * A seeded random fault campaign through the public API: random devices, a
  * random fault (stall, silent, gone, busy, a corrupted block, an error
- * status) on a random request at a random position, a download with the
+ * status, a device stuck in dfuDNBUSY until ABORT, the CLRSTATUS pair or a
+ * USB reset frees it) on a random request at a random position, a download with the
  * defaults. Every case must end — no hang — in a success or a DfuFlashError
  * (never anything else, never INTERNAL); a success on a device that can be
  * read back means the flash holds the image (no false success); and a device
@@ -47,6 +48,8 @@ const faultArb = fc.record({
   action: fc.oneof(
     fc.constantFrom<SimFaultAction>('stall', 'silent', 'gone', 'busy', 'corrupt'),
     fc.constantFrom(...STATUSES).map((status): SimFaultAction => ({ status })),
+    // a device that wedges in dfuDNBUSY until a known recovery frees it (each one of them), polled at 0-20 ms
+    fc.record({ stuck: fc.constantFrom('abort' as const, 'clrstatus' as const, 'reset' as const), pollMs: fc.constantFrom(0, 5, 20) }).map((a): SimFaultAction => a),
   ),
 });
 
@@ -84,7 +87,8 @@ test('random faults: no hang, no crash, no false success, nothing left unusable 
         assert.deepEqual(device.readFlash(board.address!, board.size), image, 'a reported success: the flash holds the image');
       }
       if (first.ok && board.verifiable) assert.equal(first.value.verified, true, 'a device that can be read back was read back');
-      // the device, if still there, takes a clean download (a device that left the bus is a replug away)
+      // the device, if still there, takes a clean download (a device that left the bus is a replug away); a
+      // device still stuck keeps its state: clearing the faults frees nothing, the next run must recover it
       const now = backend.bus.devices.at(-1)!;
       if (!now.connected) return;
       now.faults.clear();
