@@ -4,6 +4,7 @@
  * the real `navigator.usb` and the simulated one (src/sim/webusb) both satisfy
  * these interfaces without either knowing the other.
  */
+import type { DeviceFilter } from '../permission.js';
 
 export type WebUsbRequestType = 'standard' | 'class' | 'vendor';
 export type WebUsbRecipient = 'device' | 'interface' | 'endpoint' | 'other';
@@ -83,15 +84,8 @@ export interface WebUsbDevice {
   reset(): Promise<void>;
 }
 
-/** USBDeviceFilter. */
-export interface WebUsbDeviceFilter {
-  vendorId?: number;
-  productId?: number;
-  classCode?: number;
-  subclassCode?: number;
-  protocolCode?: number;
-  serialNumber?: string;
-}
+/** USBDeviceFilter: the backend-neutral DeviceFilter that NEEDS_PERMISSION carries. */
+export type WebUsbDeviceFilter = DeviceFilter;
 
 export interface WebUsbRequestOptions {
   filters: WebUsbDeviceFilter[];
