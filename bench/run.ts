@@ -13,6 +13,7 @@ import type { BenchContext } from './context.js';
 import { efficiencyRows, measureEfficiency } from './figures/host-efficiency.js';
 import { verifyCost } from './figures/verify-cost.js';
 import { verifyFlags } from './cli-flags.js';
+import { browserVsCli } from './figures/browser-vs-cli.js';
 import { incremental } from './figures/incremental.js';
 import { memory } from './figures/memory.js';
 import { parallel } from './figures/parallel.js';
@@ -27,6 +28,7 @@ const RUNNERS: Record<Exclude<FigureName, 'efficiency' | 'verify'>, (ctx: BenchC
   parallel,
   startup,
   memory,
+  browser: browserVsCli,
 };
 
 const CALIBRATION_COUNT = 300;
