@@ -23,7 +23,7 @@ import type { BenchContext } from '../context.js';
 import { firmware, KiB } from '../firmware.js';
 import { benchRun, REPO_ROOT } from '../harness.js';
 import type { ProbeEntry } from '../probe-types.js';
-import { median } from '../stats.js';
+import { median, medianBy, sum } from '../stats.js';
 import { formatSeconds, type Row } from '../table.js';
 
 const SIZE = 100 * KiB;
@@ -40,9 +40,45 @@ export function dfuSpan(transcript: readonly Pick<ProbeEntry, 'request' | 't' | 
   return { ms: dfu.at(-1)!.doneAt - dfu[0]!.t, requests: dfu.length };
 }
 
+/** Where a flash's time went, within its DFU span (pure): the transfers themselves, the waits the device asked for, the host's lateness after them, and its turnaround after every other transfer. */
+export interface SpanBreakdown {
+  transfersMs: number;
+  /** bwPollTimeout before each GETSTATUS that followed a reply asking for it. */
+  askedWaitsMs: number;
+  /** How much later than those waits the GETSTATUS came (sum; median per wait). */
+  pollLateMs: number;
+  pollLateMedianMs: number;
+  /** From a completion to the next request, where no wait was asked (sum; median per gap). */
+  turnaroundMs: number;
+  turnaroundMedianMs: number;
+}
+
+const STATUS = new Set(['DFU_GETSTATUS', 'DFU_GETSTATE']);
+
+export function spanBreakdown(transcript: readonly Pick<ProbeEntry, 'request' | 't' | 'doneAt' | 'reply'>[]): SpanBreakdown {
+  const dfu = transcript.filter((e) => e.request.startsWith('DFU_'));
+  const late: number[] = [];
+  const turn: number[] = [];
+  let asked = 0;
+  let transfers = 0;
+  for (let i = 0; i < dfu.length; i++) {
+    const e = dfu[i]!;
+    transfers += e.doneAt - e.t;
+    const next = dfu[i + 1];
+    if (next === undefined) break;
+    const wait = e.reply !== undefined && STATUS.has(next.request) ? e.reply.bwPollTimeout : 0;
+    const gap = next.t - e.doneAt;
+    if (wait > 0) {
+      asked += wait;
+      late.push(gap - wait);
+    } else turn.push(gap);
+  }
+  return { transfersMs: transfers, askedWaitsMs: asked, pollLateMs: sum(late), pollLateMedianMs: median(late), turnaroundMs: sum(turn), turnaroundMedianMs: median(turn) };
+}
+
 export interface BrowserPair {
-  cli: { flashMs: number; wallMs: number; requests: number };
-  browser: { flashMs: number; wallMs: number; requests: number };
+  cli: { flashMs: number; wallMs: number; requests: number; breakdown?: SpanBreakdown | undefined };
+  browser: { flashMs: number; wallMs: number; requests: number; breakdown?: SpanBreakdown | undefined };
   ratio: number;
 }
 
@@ -97,8 +133,8 @@ export async function browserVsCli(ctx: BenchContext): Promise<Row[]> {
       const cliSpan = dfuSpan(c.transcripts[0]!);
       const pageSpan = dfuSpan(b.transcripts[0]!);
       pairs.push({
-        cli: { flashMs: cliSpan.ms, wallMs: c.rounds[0]!.children[0]!.wallMs, requests: cliSpan.requests },
-        browser: { flashMs: pageSpan.ms, wallMs: Number(last!.snapshot!.result.elapsedMs), requests: pageSpan.requests },
+        cli: { flashMs: cliSpan.ms, wallMs: c.rounds[0]!.children[0]!.wallMs, requests: cliSpan.requests, breakdown: spanBreakdown(c.transcripts[0]!) },
+        browser: { flashMs: pageSpan.ms, wallMs: Number(last!.snapshot!.result.elapsedMs), requests: pageSpan.requests, breakdown: spanBreakdown(b.transcripts[0]!) },
         ratio: pageSpan.ms / cliSpan.ms,
       });
     }
@@ -108,6 +144,25 @@ export async function browserVsCli(ctx: BenchContext): Promise<Row[]> {
     rmSync(dir, { recursive: true, force: true });
   }
   return [browserRow(pairs)];
+}
+
+const ms = (x: number): string => `${x.toFixed(0)} ms`;
+
+function describeBreakdown(b: SpanBreakdown): string {
+  return `transfers ${ms(b.transfersMs)}, asked waits ${ms(b.askedWaitsMs)}, polls late by ${ms(b.pollLateMs)} (median ${b.pollLateMedianMs.toFixed(2)} ms), turnarounds ${ms(b.turnaroundMs)} (median ${b.turnaroundMedianMs.toFixed(2)} ms)`;
+}
+
+/** The median pair's browser − CLI, per kind of time. */
+function differences(p: BrowserPair): string[] {
+  const a = p.browser.breakdown;
+  const b = p.cli.breakdown;
+  if (a === undefined || b === undefined) return [];
+  const d = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(0)} ms`;
+  return [
+    `in the median pair (${p.ratio.toFixed(3)}×), browser − CLI: transfers ${d(a.transfersMs - b.transfersMs)}, asked waits ${d(a.askedWaitsMs - b.askedWaitsMs)}, ` +
+      `poll lateness ${d(a.pollLateMs - b.pollLateMs)} (median per wait ${a.pollLateMedianMs.toFixed(2)} against ${b.pollLateMedianMs.toFixed(2)} ms), ` +
+      `turnarounds ${d(a.turnaroundMs - b.turnaroundMs)} (median ${a.turnaroundMedianMs.toFixed(2)} against ${b.turnaroundMedianMs.toFixed(2)} ms)`,
+  ];
 }
 
 /** The row (pure): the median ratio against the goal, every pair in the notes. */
@@ -124,6 +179,7 @@ export function browserRow(pairs: readonly BrowserPair[]): Row {
     `flash time = first DFU request to the last one's completion, in the device's transcript; wall time: the CLI's from fork to exit (node's start-up counts), the page's from the click to "done"`,
     `the page: dfu-flash web serving it, Debian's Chromium (headless, under the harness, the managed WebUSB policy), driven through its data-testids`,
     ...pairs.map(pair),
+    ...pairs.flatMap((p, i) => (p.cli.breakdown === undefined || p.browser.breakdown === undefined ? [] : [`pair ${i + 1}, where the time went: CLI ${describeBreakdown(p.cli.breakdown)}; browser ${describeBreakdown(p.browser.breakdown)}`])),
   ];
   return {
     figure: FIGURE,
@@ -132,6 +188,6 @@ export function browserRow(pairs: readonly BrowserPair[]): Row {
     goal: `≤ ${BROWSER_GOAL}×`,
     met,
     notes,
-    ...(met ? {} : { limits: [`the page's flash takes ${formatSeconds(page - cli)} more than the CLI's (median)`] }),
+    ...(met ? {} : { limits: [`the page's flash takes ${formatSeconds(page - cli)} more than the CLI's (median)`, ...differences(medianBy(pairs, (p) => p.ratio))] }),
   };
 }

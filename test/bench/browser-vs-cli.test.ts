@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserRow, dfuSpan, type BrowserPair } from '../../bench/figures/browser-vs-cli.js';
+import { browserRow, dfuSpan, spanBreakdown, type BrowserPair } from '../../bench/figures/browser-vs-cli.js';
 
 describe('browser vs CLI (pure parts)', () => {
   test('the flash spans the first DFU request to the last completion; descriptors and SET_INTERFACE outside', () => {
@@ -10,6 +10,18 @@ describe('browser vs CLI (pure parts)', () => {
       requests: 3,
     });
     assert.deepEqual(dfuSpan([e('GET_DESCRIPTOR', 0, 1)]), { ms: NaN, requests: 0 });
+  });
+
+  test('where the time went: transfers, the asked waits, lateness after them, turnarounds elsewhere', () => {
+    const reply = (bwPollTimeout: number) => ({ bStatus: 0, bwPollTimeout, bState: 4 });
+    const b = spanBreakdown([
+      { request: 'GET_DESCRIPTOR', t: 0, doneAt: 1 },
+      { request: 'DFU_DNLOAD', t: 10, doneAt: 11 },
+      { request: 'DFU_GETSTATUS', t: 12, doneAt: 13, reply: reply(20) },
+      { request: 'DFU_GETSTATUS', t: 35, doneAt: 36, reply: reply(0) },
+      { request: 'DFU_DNLOAD', t: 36.5, doneAt: 37.5 },
+    ]);
+    assert.deepEqual(b, { transfersMs: 4, askedWaitsMs: 20, pollLateMs: 2, pollLateMedianMs: 2, turnaroundMs: 1.5, turnaroundMedianMs: 0.75 });
   });
 
   test('the median ratio against 1.15, every pair in the notes', () => {
