@@ -1,6 +1,6 @@
 /** The bench's own command line (pure). */
 
-export const FIGURES = ['efficiency', 'verify', 'incremental', 'parallel', 'startup', 'memory'] as const;
+export const FIGURES = ['efficiency', 'verify', 'incremental', 'parallel', 'startup', 'memory', 'browser'] as const;
 export type FigureName = (typeof FIGURES)[number];
 
 export interface BenchArgs {

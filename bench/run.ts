@@ -7,12 +7,13 @@
  */
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
-import { parseBenchArgs, USAGE, type FigureName } from './args.js';
+import { FIGURES, parseBenchArgs, USAGE, type FigureName } from './args.js';
 import { calibrate, combine, combineStack, measureStack, type Calibration, type StackCost } from './calibrate.js';
 import type { BenchContext } from './context.js';
 import { efficiencyRows, measureEfficiency } from './figures/host-efficiency.js';
 import { verifyCost } from './figures/verify-cost.js';
 import { verifyFlags } from './cli-flags.js';
+import { browserVsCli } from './figures/browser-vs-cli.js';
 import { incremental } from './figures/incremental.js';
 import { memory } from './figures/memory.js';
 import { parallel } from './figures/parallel.js';
@@ -27,6 +28,7 @@ const RUNNERS: Record<Exclude<FigureName, 'efficiency' | 'verify'>, (ctx: BenchC
   parallel,
   startup,
   memory,
+  browser: browserVsCli,
 };
 
 const CALIBRATION_COUNT = 300;
@@ -98,7 +100,9 @@ async function main(): Promise<number> {
   }
   const cost = combine(calibrations);
   machine.loadAfter = loadavg();
-  const command = `npm run bench${args.quick ? ' -- --quick' : ''}`;
+  const chosen = args.figures.length === FIGURES.length ? [] : ['--only', args.figures.join(',')];
+  const extra = [...(args.quick ? ['--quick'] : []), ...chosen];
+  const command = `npm run bench${extra.length > 0 ? ` -- ${extra.join(' ')}` : ''}`;
   const header = [
     `Command: \`${command}\`${args.quick ? ' (quick: reduced set, simulated time × 0.2 — not comparable with the goals)' : ' (datasheet-typical device timing, time scale 1)'}; took ${((performance.now() - started) / 1000).toFixed(0)} s. ${flags.describe} in the efficiency rows.`,
     '',

@@ -76,7 +76,7 @@ describe('parseBenchArgs', () => {
       writeReadme: false,
       runs: 3,
       startupRuns: 7,
-      figures: ['efficiency', 'verify', 'incremental', 'parallel', 'startup', 'memory'],
+      figures: ['efficiency', 'verify', 'incremental', 'parallel', 'startup', 'memory', 'browser'],
       help: false,
     });
     const q = parseBenchArgs(['--quick', '--write-readme', '--only', 'startup,memory']);
