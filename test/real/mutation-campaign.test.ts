@@ -17,7 +17,7 @@ import { parseFirmware } from '../../src/formats/detect.js';
 import { parseDfuSuffix } from '../../src/formats/dfu-suffix.js';
 import { imageSize, type FirmwareImage } from '../../src/formats/image.js';
 import { DfuFlashError } from '../../src/shared/errors.js';
-import { assertMessageStyle } from '../unit/formats/message-style.js';
+import { assertMessageStyle } from '../support/message-style.js';
 import { repoRoot } from '../unit/formats/helpers.js';
 import { assertConsistentImage, essence } from './image-consistency.js';
 import { dfuseLayout, elfLayout, mutantArb, textRecords, type Fixture, type Mutant, type Shape } from './mutators.js';

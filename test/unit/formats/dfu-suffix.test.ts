@@ -5,7 +5,7 @@ import { crc32 as zlibCrc32 } from 'node:zlib';
 import { crc32, dfuCrc } from '../../../src/formats/crc32.js';
 import { addDfuSuffix, parseDfuSuffix, removeDfuSuffix } from '../../../src/formats/dfu-suffix.js';
 import { ascii, expectError, expectFormatError, fromHex, resign, toHex } from './helpers.js';
-import { assertMessageStyle } from './message-style.js';
+import { assertMessageStyle } from '../../support/message-style.js';
 
 describe('crc32 / dfuCrc', () => {
   test('standard check value and the DFU (no final XOR) variant', () => {

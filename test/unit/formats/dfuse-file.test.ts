@@ -4,7 +4,7 @@ import { dfuCrc } from '../../../src/formats/crc32.js';
 import { addDfuSuffix } from '../../../src/formats/dfu-suffix.js';
 import { buildDfuseFile, dfuseTargetImage, inspectDfuseFile, parseDfuseFile } from '../../../src/formats/dfuse-file.js';
 import { ascii, expectError, expectFormatError, fromHex, plainSegments, resign, toHex } from './helpers.js';
-import { assertMessageStyle } from './message-style.js';
+import { assertMessageStyle } from '../../support/message-style.js';
 
 const d = (hex: string) => fromHex(hex);
 

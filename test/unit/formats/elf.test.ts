@@ -4,7 +4,7 @@ import { parseElf } from '../../../src/formats/elf.js';
 import { parseIntelHex } from '../../../src/formats/ihex.js';
 import { buildElf32 } from './elf-builder.js';
 import { expectFormatError, fixture, fromHex, plainSegments } from './helpers.js';
-import { assertMessageStyle } from './message-style.js';
+import { assertMessageStyle } from '../../support/message-style.js';
 
 const d = (hex: string) => fromHex(hex);
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseIntelHex, toIntelHex } from '../../../src/formats/ihex.js';
 import type { FirmwareImage } from '../../../src/formats/image.js';
 import { ascii, expectError, expectFormatError, fixture, fromHex, plainSegments } from './helpers.js';
-import { assertMessageStyle } from './message-style.js';
+import { assertMessageStyle } from '../../support/message-style.js';
 
 const text = (s: Uint8Array) => new TextDecoder().decode(s);
 const lines = (...l: string[]) => ascii(l.join('\n') + '\n');
