@@ -12,7 +12,7 @@ export function usage(flag: string, text: string, problem: string, hint: string 
   // JSON quoting: plain values read "like this", control characters are escaped
   return new DfuFlashError('USAGE', `invalid ${flag} value ${JSON.stringify(text)}: ${problem}`, {
     hint,
-    details: { option: flag, value: text, ...(reason === undefined ? {} : { reason }) },
+    details: { option: flag, value: text, problem, ...(reason === undefined ? {} : { reason }) },
   });
 }
 

@@ -39,7 +39,7 @@ function parseText<T>(v: unknown, ctx: Ctx, parse: (s: string) => T): T {
     return parse(v);
   } catch (e) {
     if (!(e instanceof DfuFlashError)) throw e;
-    ctx.addIssue({ code: 'custom', message: reword(e.message), params: { hint: e.hint } });
+    ctx.addIssue({ code: 'custom', message: reword(e), params: { hint: e.hint } });
     return z.NEVER;
   }
 }
@@ -54,11 +54,11 @@ function describe(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
 }
 
-/** "invalid -a/--alt value "x": problem" / "Bad -s value 'x': problem" → "x": problem (the JSON path names the field). */
-function reword(message: string): string {
-  const m = /^(?:invalid \S+ value (".*")|Bad -s value '(.*)'): (.*)$/s.exec(message);
-  if (m === null) return message;
-  return `${m[1] ?? JSON.stringify(m[2])}: ${m[3]}`;
+/** A bad option value as `"x": problem` (the JSON path names the field), from the error's facts. */
+function reword(e: DfuFlashError): string {
+  const value = e.details['value'] ?? e.details['spec'];
+  const problem = e.details['problem'];
+  return typeof value === 'string' && typeof problem === 'string' ? `${JSON.stringify(value)}: ${problem}` : e.message;
 }
 
 /** A JSON number in range, or a string the option parser takes (so "0x08000000" works as in the flags). */

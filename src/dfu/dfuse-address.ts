@@ -33,12 +33,12 @@ const DESTRUCTIVE: Partial<Record<Flag, { keyword: string; effect: string; examp
   massErase: {
     keyword: 'mass-erase',
     effect: 'mass-erase erases the whole flash of the device, not only the pages the image needs',
-    example: '-s 0x08000000:mass-erase:force',
+    example: '0x08000000:mass-erase:force',
   },
   unprotect: {
     keyword: 'unprotect',
     effect: 'unprotect removes read-out protection: the device erases its whole flash and resets',
-    example: '-s :unprotect:force',
+    example: ':unprotect:force',
   },
 };
 
@@ -53,18 +53,18 @@ export function parseDfuseAddress(s: string): DfuseOptions {
     willReset: false,
     force: false,
   };
-  if (s === '') throw bad(s, 'the value is empty', '-s 0x08000000:leave');
+  if (s === '') throw bad(s, 'the value is empty', ['0x08000000:leave']);
   const [addressText, ...fields] = s.split(':') as [string, ...string[]];
   if (addressText !== '') options.address = parseAddress(s, addressText);
   let lengthText: string | undefined;
   fields.forEach((field, i) => {
     if (field === '') {
       const before = [addressText, ...fields.slice(0, i)].join(':');
-      throw bad(s, `empty field after '${before}:'`, '-s 0x08000000:leave');
+      throw bad(s, `empty field after '${before}:'`, ['0x08000000:leave']);
     }
     if (/^[-+0-9]/.test(field)) {
       if (lengthText !== undefined) {
-        throw bad(s, `two lengths ('${lengthText}' and '${field}')`, '-s 0x08000000:0x4000');
+        throw bad(s, `two lengths ('${lengthText}' and '${field}')`, ['0x08000000:0x4000']);
       }
       lengthText = field;
       options.length = parseNumber(s, field, 'length');
@@ -73,17 +73,15 @@ export function parseDfuseAddress(s: string): DfuseOptions {
     const keyword = KEYWORDS.find(([k]) => k === field);
     if (keyword === undefined) throw unknownKeyword(s, field);
     const flag = keyword[1];
-    if (options[flag]) throw bad(s, `'${field}' is given twice`, '-s 0x08000000:leave');
+    if (options[flag]) throw bad(s, `'${field}' is given twice`, ['0x08000000:leave']);
     options[flag] = true;
   });
   if (lengthText !== undefined) checkLength(s, options, lengthText);
   for (const flag of ['massErase', 'unprotect'] as const) {
     const d = DESTRUCTIVE[flag];
     if (options[flag] && !options.force && d !== undefined) {
-      throw new DfuFlashError('BAD_ADDRESS_SPEC', `Bad -s value '${s}': '${d.keyword}' needs ':force'`, {
-        hint: `${d.effect}. Add :force to confirm, e.g. ${d.example}.`,
-        details: { spec: s, part: d.keyword },
-      });
+      const details = { reason: 'dfuse-needs-force', spec: s, problem: `'${d.keyword}' needs ':force'`, part: d.keyword, effect: d.effect, examples: [d.example] };
+      throw new DfuFlashError('BAD_ADDRESS_SPEC', `bad -s value '${s}': ${details.problem}`, { hint: dfuseAddressHint(details), details });
     }
   }
   return options;
@@ -100,32 +98,28 @@ export function formatDfuseOptions(o: DfuseOptions): string {
 function parseAddress(spec: string, text: string): number {
   const keyword = KEYWORDS.find(([k]) => k.startsWith(text.toLowerCase()))?.[0];
   if (keyword !== undefined) {
-    throw bad(
-      spec,
-      `the first field '${text}' must be the address`,
-      `-s :${keyword} (empty address) or -s 0x08000000:${keyword}`,
-    );
+    throw bad(spec, `the first field '${text}' must be the address`, [`:${keyword} (empty address)`, `0x08000000:${keyword}`]);
   }
   return parseNumber(spec, text, 'address');
 }
 
 function checkLength(spec: string, o: DfuseOptions, text: string): void {
   if (o.address === undefined) {
-    throw bad(spec, `the length '${text}' needs an address before it`, `-s 0x08000000:${text}`);
+    throw bad(spec, `the length '${text}' needs an address before it`, [`0x08000000:${text}`]);
   }
-  if (o.length === 0) throw bad(spec, `the length '${text}' is 0`, '-s 0x08000000:0x4000');
+  if (o.length === 0) throw bad(spec, `the length '${text}' is 0`, ['0x08000000:0x4000']);
   if (o.length !== undefined && o.address + o.length > ADDRESS_SPACE_END) {
     throw bad(
       spec,
       `${hex32(o.address)} + '${text}' bytes runs past the end of the 32-bit address space`,
-      '-s 0x08000000:0x4000',
+      ['0x08000000:0x4000'],
     );
   }
 }
 
 /** Decimal without leading zeros, or 0x hex; an address is at most 0xffffffff, a length at most 2^32. */
 function parseNumber(spec: string, text: string, what: 'address' | 'length'): number {
-  const example = what === 'address' ? '-s 0x08000000' : '-s 0x08000000:16384';
+  const example = [what === 'address' ? '0x08000000' : '0x08000000:16384'];
   let value: number;
   if (/^0[xX][0-9a-fA-F]+$/.test(text)) {
     const digits = text.slice(2).replace(/^0+(?=.)/, '');
@@ -136,7 +130,8 @@ function parseNumber(spec: string, text: string, what: 'address' | 'length'): nu
     throw bad(
       spec,
       `${what} '${text}' has a leading 0: dfu-util reads that as octal, so it is ambiguous`,
-      `write it as decimal without the leading 0 or as 0x hex, e.g. ${example}`,
+      example,
+      'write it as decimal without the leading 0 or as 0x hex',
     );
   } else if (/^[-+]/.test(text)) {
     throw bad(spec, `${what} '${text}' is signed; only plain decimal or 0x hex numbers are allowed`, example);
@@ -160,13 +155,32 @@ function unknownKeyword(spec: string, field: string): DfuFlashError {
       : guess !== undefined
         ? `unknown modifier '${field}' (modifiers are lower case; did you mean '${guess[0]}'?)`
         : `unknown modifier '${field}'`;
-  return bad(spec, problem, `-s 0x08000000:${guess?.[0] ?? 'leave'}`);
+  return bad(spec, problem, [`0x08000000:${guess?.[0] ?? 'leave'}`]);
 }
 
-function bad(spec: string, problem: string, example: string): DfuFlashError {
-  const e = example.startsWith('-s ') ? `e.g. ${example}` : example;
-  return new DfuFlashError('BAD_ADDRESS_SPEC', `Bad -s value '${spec}': ${problem}`, {
-    hint: `The syntax is -s ${DFUSE_ADDRESS_GRAMMAR}; ${e}.`,
-    details: { spec },
-  });
+/** The facts of a BAD_ADDRESS_SPEC error from which its hint is worded. */
+export interface DfuseAddressHintFacts {
+  /** 'bad-dfuse-address' (the syntax) or 'dfuse-needs-force' (a destructive modifier without :force). */
+  reason: string;
+  /** Values that would be accepted, in the grammar (without any option name in front). */
+  examples: readonly string[];
+  /** How to write the bad part instead, when there is more to say than the examples. */
+  advice?: string | undefined;
+  /** What the destructive modifier does ('dfuse-needs-force'). */
+  effect?: string | undefined;
+}
+
+/**
+ * The hint for a bad DfuSe address string; `flag` goes in front of the grammar
+ * and each example (the CLI passes '-s ', where the string is typed).
+ */
+export function dfuseAddressHint(facts: DfuseAddressHintFacts, flag = ''): string {
+  const examples = facts.examples.map((x) => flag + x).join(' or ');
+  if (facts.reason === 'dfuse-needs-force') return `${facts.effect ?? 'it cannot be undone'}; add :force to confirm, e.g. ${examples}`;
+  return `the syntax is ${flag}${DFUSE_ADDRESS_GRAMMAR}; ${facts.advice === undefined ? '' : `${facts.advice}, `}e.g. ${examples}`;
+}
+
+function bad(spec: string, problem: string, examples: string[], advice?: string): DfuFlashError {
+  const details = { reason: 'bad-dfuse-address', spec, problem, examples, ...(advice === undefined ? {} : { advice }) };
+  return new DfuFlashError('BAD_ADDRESS_SPEC', `bad -s value '${spec}': ${problem}`, { hint: dfuseAddressHint(details), details });
 }

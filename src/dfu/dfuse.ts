@@ -101,8 +101,8 @@ async function runCommand(session: DfuSession, what: string, cmd: number, addres
   if (first.state !== DfuState.dfuDNBUSY) {
     if (first.status !== DfuStatus.OK) throw statusError(options.phase, what, first, address);
     throw new DfuFlashError('DFU_STATE', `${what}: the device answered ${describeState(first.state)} instead of dfuDNBUSY, so it did not execute the command`, {
-      hint: 'replug the device and try again; if it persists, report the device (dfu-flash list --json)',
-      details: { phase: options.phase, address, state: first.state, status: first.status },
+      hint: 'replug the device and try again; if it persists, report the device with its descriptors (the device list as JSON)',
+      details: { reason: 'command-not-executed', phase: options.phase, address, state: first.state, status: first.status },
     });
   }
   const pollOptions: PollOptions = { deadlineMs: options.deadlineMs ?? COMMAND_DEADLINE_MS, what };

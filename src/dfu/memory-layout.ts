@@ -26,10 +26,12 @@ const ADDRESS_SPACE_END = 0x1_0000_0000;
 
 const UNIT_BYTES: Record<string, number> = { B: 1, ' ': 1, K: 1024, M: 1024 * 1024 };
 
-const LAYOUT_HINT =
-  'A DfuSe interface name looks like @NAME/0xADDR/COUNT*SIZE<unit><type>[,...] with unit B, K, M or a space ' +
-  'and type a–g, e.g. "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg". The string comes from the ' +
-  "device's descriptors: pick another alt setting with -a, or report the device.";
+/** What a layout string looks like (the CLI adds how to pick another alt setting: details.reason 'bad-layout'). */
+export const LAYOUT_SYNTAX =
+  'a DfuSe interface name looks like @NAME/0xADDR/COUNT*SIZE<unit><type>[,...] with unit B, K, M or a space ' +
+  'and type a–g, e.g. "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg"';
+
+const LAYOUT_HINT = `${LAYOUT_SYNTAX}; the string comes from the device's descriptors: choose another alt setting, or report the device`;
 
 /** True when an interface name claims to be a DfuSe memory layout (it starts with '@'). */
 export function isDfuseLayout(s: string): boolean {
@@ -139,9 +141,9 @@ function parseGroup(layout: string, start: number, group: string): MemorySegment
 }
 
 function layoutError(layout: string, problem: string, part: string): DfuFlashError {
-  return new DfuFlashError('LAYOUT', `Memory layout "${layout}": ${problem}`, {
+  return new DfuFlashError('LAYOUT', `memory layout "${layout}": ${problem}`, {
     hint: LAYOUT_HINT,
-    details: { layout, part },
+    details: { reason: 'bad-layout', layout, part },
   });
 }
 

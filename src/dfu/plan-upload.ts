@@ -30,26 +30,25 @@ export interface UploadPlan {
   blocks: number;
 }
 
-const EXAMPLE = '-s 0x08000000:0x10000';
-
 export function planDfuseUpload(layout: MemoryLayout | undefined, options: DfuseUploadOptions): UploadPlan {
   checkTransferSize(options.transferSize);
   const { address, length } = options;
   if (address === undefined) {
-    throw new DfuFlashError('USAGE', 'A DfuSe upload needs a start address', {
-      hint: `Give -s ADDR[:LEN], e.g. ${EXAMPLE}; without LEN the upload reads to the end of the memory region that holds ADDR.`,
+    throw new DfuFlashError('USAGE', 'a DfuSe upload needs a start address', {
+      hint: 'give the start address, and the length to read (without a length the upload reads to the end of the memory region that holds the address)',
+      details: { reason: 'upload-needs-address' },
     });
   }
   if (!Number.isInteger(address) || address < 0 || address >= ADDRESS_SPACE_END) {
-    throw new DfuFlashError('USAGE', `Upload address ${address} is not a 32-bit address`, {
-      hint: `Give -s ADDR[:LEN], e.g. ${EXAMPLE}.`,
-      details: { address },
+    throw new DfuFlashError('USAGE', `upload address ${address} is not a 32-bit address`, {
+      hint: 'give an address from 0x00000000 to 0xffffffff, e.g. 0x08000000',
+      details: { reason: 'bad-upload-address', address },
     });
   }
   if (length !== undefined && (!Number.isInteger(length) || length < 1 || address + length > ADDRESS_SPACE_END)) {
-    throw new DfuFlashError('USAGE', `Upload length ${length} at ${hex32(address)} is not a positive size inside the 32-bit address space`, {
-      hint: `Give -s ADDR:LEN with LEN > 0, e.g. ${EXAMPLE}.`,
-      details: { address, length },
+    throw new DfuFlashError('USAGE', `upload length ${length} at ${hex32(address)} is not a positive size inside the 32-bit address space`, {
+      hint: 'give a length of at least 1 byte that ends inside the 32-bit address space, e.g. 0x10000',
+      details: { reason: 'bad-upload-length', address, length },
     });
   }
   const memory = layout ?? { name: '', raw: '', segments: [] };
@@ -63,8 +62,8 @@ function forcedLength(layout: MemoryLayout, address: number, length: number | un
   if (end === undefined) {
     throw new DfuFlashError(
       'USAGE',
-      `Cannot tell how much to read: ${hex32(address)} is not in the memory layout${nameOf(layout)}`,
-      { hint: `Give the length too: -s ${hex32(address)}:LEN, e.g. -s ${hex32(address)}:0x4000.`, details: { address } },
+      `cannot tell how much to read: ${hex32(address)} is not in the memory layout${nameOf(layout)}`,
+      { hint: 'give the length to read too, e.g. 0x4000', details: { reason: 'upload-needs-length', address } },
     );
   }
   return end - address;
@@ -88,8 +87,8 @@ function checkedLength(layout: MemoryLayout, address: number, length: number | u
 function outside(layout: MemoryLayout, at: number, address: number, length: number | undefined): DfuFlashError {
   const ranges = layoutRanges(layout);
   const rangeText = ranges.length === 0 ? 'no memory at all' : ranges.map((r) => formatRange(r.start, r.end)).join(', ');
-  const what = length === undefined ? `Upload start ${hex32(address)}` : `Upload ${formatRange(address, address + length)}`;
-  const room = at > address ? ` Shorten LEN to at most ${at - address} bytes (-s ${hex32(address)}:${at - address}), or` : '';
+  const what = length === undefined ? `upload start ${hex32(address)}` : `upload ${formatRange(address, address + length)}`;
+  const maxLength = at > address ? at - address : undefined;
   const message =
     layout.raw === ''
       ? `${what}: no memory layout is known for this alt setting`
@@ -98,8 +97,8 @@ function outside(layout: MemoryLayout, at: number, address: number, length: numb
     'DOES_NOT_FIT',
     message,
     {
-      hint: `Check -s ADDR[:LEN] and the alt setting (-a).${room}${room === '' ? ' Add' : ' add'} :force to read it anyway.`,
-      details: { address, length, at, layout: layout.raw },
+      hint: `check the upload address and length, and the alt setting; ${maxLength === undefined ? '' : `shorten the length to at most ${maxLength} bytes, or `}force the upload to read it anyway`,
+      details: { reason: 'upload-outside-layout', address, length, at, ...(maxLength === undefined ? {} : { maxLength }), layout: layout.raw },
     },
   );
 }
@@ -116,18 +115,29 @@ function unreadable(layout: MemoryLayout, at: number, address: number, length: n
         ? `the upload from ${hex32(address)} reaches it`
         : `upload ${formatRange(address, address + length)} reaches it`;
   const next = nextAddress(layout, at, (s) => s.readable);
+  const maxLength = at > address ? at - address : undefined;
+  const nextReadable = maxLength === undefined ? next : undefined;
   const room =
-    at > address
-      ? `Shorten LEN to at most ${at - address} bytes (-s ${hex32(address)}:${at - address}).`
-      : next !== undefined
-        ? `The next readable address is ${hex32(next)}.`
+    maxLength !== undefined
+      ? `shorten the length to at most ${maxLength} bytes; `
+      : nextReadable !== undefined
+        ? `the next readable address is ${hex32(nextReadable)}; `
         : '';
   return new DfuFlashError(
     'UNSUPPORTED',
-    `Sector ${hex32(sector)}${type} of "${layout.name}" is not readable; ${what}`,
+    `sector ${hex32(sector)}${type} of "${layout.name}" is not readable; ${what}`,
     {
-      hint: `${room}${room === '' ? '' : ' '}Add :force to try reading it anyway (the device will probably refuse).`,
-      details: { address, length, at: sector, type: segment?.type, layout: layout.raw },
+      hint: `${room}to try reading it anyway, force the upload (the device will probably refuse)`,
+      details: {
+        reason: 'upload-unreadable',
+        address,
+        length,
+        at: sector,
+        type: segment?.type,
+        ...(maxLength === undefined ? {} : { maxLength }),
+        ...(nextReadable === undefined ? {} : { nextReadable }),
+        layout: layout.raw,
+      },
     },
   );
 }

@@ -148,9 +148,9 @@ function totals(erase: readonly EraseStep[], writes: readonly WriteRun[]): Downl
 
 function checkLeaveAddress(address: number): void {
   if (!Number.isInteger(address) || address < 0 || address > 0xffffffff) {
-    throw new DfuFlashError('USAGE', `Leave address ${address} is not a 32-bit address`, {
-      hint: `Give the jump address as -s ADDR:leave, e.g. -s ${hex32(0x08000000)}:leave.`,
-      details: { address },
+    throw new DfuFlashError('USAGE', `leave address ${address} is not a 32-bit address`, {
+      hint: `give the address to jump to as a 32-bit number, e.g. ${hex32(0x08000000)}`,
+      details: { reason: 'bad-leave-address', address },
     });
   }
 }
@@ -160,9 +160,9 @@ const ADDRESS_SPACE_END = 0x1_0000_0000;
 /** wTransferSize is a u16 (wLength of the control transfer). */
 export function checkTransferSize(transferSize: number): void {
   if (!Number.isInteger(transferSize) || transferSize < 1 || transferSize > 0xffff) {
-    throw new DfuFlashError('USAGE', `Transfer size ${transferSize} is not an integer from 1 to 65535`, {
-      hint: 'Pass -t with a size in bytes such as 1024 or 2048, or leave it out to use the device-reported wTransferSize.',
-      details: { transferSize },
+    throw new DfuFlashError('USAGE', `transfer size ${transferSize} is not an integer from 1 to 65535`, {
+      hint: 'give a size in bytes such as 1024 or 2048, or none to use the device-reported wTransferSize',
+      details: { reason: 'bad-transfer-size', transferSize },
     });
   }
 }
@@ -176,15 +176,15 @@ export function sortedImageSegments(segments: readonly ImageSegment[]): ImageSeg
     if (!Number.isInteger(s.address) || s.address < 0 || end > ADDRESS_SPACE_END) {
       throw new DfuFlashError(
         'DOES_NOT_FIT',
-        `Image data at ${hex32(s.address)} (${byteCount(s.data.length)}) does not fit in the 32-bit address space`,
-        { hint: 'Check the start address given with -s ADDR.', details: { address: s.address, length: s.data.length } },
+        `image data at ${hex32(s.address)} (${byteCount(s.data.length)}) does not fit in the 32-bit address space`,
+        { hint: 'check the start address the image is written to', details: { reason: 'image-past-address-space', address: s.address, length: s.data.length } },
       );
     }
     if (i > 0 && s.address < previousEnd) {
       throw new DfuFlashError(
         'FORMAT',
-        `Image segments overlap: the segment at ${hex32(s.address)} starts before ${hex32(previousEnd)}, where the previous one ends`,
-        { hint: 'The firmware file describes some addresses twice; rebuild it.', details: { address: s.address } },
+        `image segments overlap: the segment at ${hex32(s.address)} starts before ${hex32(previousEnd)}, where the previous one ends`,
+        { hint: 'the firmware file describes some addresses twice; rebuild it', details: { address: s.address } },
       );
     }
     previousEnd = end;
@@ -219,13 +219,14 @@ function doesNotFit(segments: readonly ImageSegment[], layout: MemoryLayout, at:
   const rangeText = ranges.length === 0 ? 'no memory at all' : ranges.map((r) => formatRange(r.start, r.end)).join(', ');
   return new DfuFlashError(
     'DOES_NOT_FIT',
-    `Image ${formatRange(imageStart, imageEnd)} (${byteCount(imageEnd - imageStart)}) does not fit the memory layout ` +
+    `image ${formatRange(imageStart, imageEnd)} (${byteCount(imageEnd - imageStart)}) does not fit the memory layout ` +
       `"${layout.name}" (${rangeText}): ${hex32(at)} is outside it`,
     {
       hint:
-        'Check the start address given with -s ADDR and the alt setting (-a): the image must lie inside the ' +
-        "alt setting's memory. Use :force only if you know the device's layout string is wrong.",
+        "check the start address and the alt setting: the image must lie inside the alt setting's memory; " +
+        "force the write only if you know the device's layout string is wrong",
       details: {
+        reason: 'image-outside-layout',
         imageStart,
         imageEnd,
         address: at,
@@ -247,25 +248,29 @@ function notWritable(
   const sector = page?.start ?? at;
   const access = describeAccess(segment);
   const firstWritable = nextAddress(layout, at, (s) => s.writable);
-  const where =
+  const readOnly = segment.readable && !segment.erasable;
+  const hint = [
+    ...(readOnly ? ['read-only sectors usually hold a bootloader'] : []),
     firstWritable === undefined
-      ? 'The layout has no writable memory after it.'
-      : `The first writable address after it is ${hex32(firstWritable)}; start the image there (-s ${hex32(firstWritable)}) if that is where it belongs.`;
-  const forceNote = segment.readable && !segment.erasable
-    ? ''
-    : " If the device's layout string mislabels this memory, :force writes anyway.";
+      ? 'the layout has no writable memory after it'
+      : `the first writable address after it is ${hex32(firstWritable)}; start the image there if that is where it belongs`,
+    ...(readOnly ? [] : ["if the device's layout string mislabels this memory, force the write"]),
+  ].join('; ');
   return new DfuFlashError(
     'NOT_WRITABLE',
-    `Sector ${hex32(sector)} (${formatSize(segment.pageSize)}, type '${segment.type}' = ${access}) of "${layout.name}" ` +
+    `sector ${hex32(sector)} (${formatSize(segment.pageSize)}, type '${segment.type}' = ${access}) of "${layout.name}" ` +
       `is not writable; the image writes ${formatRange(Math.max(start, segment.start), Math.min(end, segment.end))} there`,
     {
-      hint:
-        (segment.readable && !segment.erasable
-          ? 'Read-only sectors usually hold a bootloader. '
-          : '') +
-        where +
-        forceNote,
-      details: { address: sector, type: segment.type, region: layout.name, layout: layout.raw },
+      hint,
+      details: {
+        reason: 'sector-not-writable',
+        address: sector,
+        type: segment.type,
+        readOnly,
+        ...(firstWritable === undefined ? {} : { firstWritable }),
+        region: layout.name,
+        layout: layout.raw,
+      },
     },
   );
 }

@@ -36,12 +36,13 @@ export function checkAbort(session: Pick<DfuSession, 'signal'>, phase: Phase, ad
 /** A DFU_STATUS error naming the phase, the address and the device's status. */
 export function statusError(phase: Phase, what: string, reply: DfuStatusReply, address?: number): DfuFlashError {
   const at = address === undefined || what.includes(hex32(address)) ? '' : ` at ${hex32(address)}`;
+  const hint = statusHint(reply.status, phase);
   return new DfuFlashError(
     'DFU_STATUS',
     `${what}${at} failed: device reports ${describeStatus(reply.status)}, state ${describeState(reply.state)}`,
     {
-      hint: statusHint(reply.status, phase),
-      details: { phase, address, state: reply.state, status: reply.status },
+      hint,
+      details: { ...(hint === undefined ? {} : { reason: 'dfu-status' }), phase, address, state: reply.state, status: reply.status },
     },
   );
 }
@@ -80,10 +81,11 @@ export async function withStallStatus<T>(session: Pick<DfuSession, 'req'>, phase
     } catch {
       throw e;
     }
+    const hint = statusHint(reply.status, phase);
     throw new DfuFlashError('STALL', `${e.message}; the device then reports ${describeStatus(reply.status)}, state ${stateName(reply.state)}`, {
-      hint: statusHint(reply.status, phase) ?? e.hint,
+      hint: hint ?? e.hint,
       cause: e,
-      details: { ...e.details, state: reply.state, status: reply.status },
+      details: { ...e.details, ...(hint === undefined ? {} : { reason: 'dfu-status' }), state: reply.state, status: reply.status },
     });
   }
 }

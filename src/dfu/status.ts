@@ -55,16 +55,20 @@ export function describeStatus(status: number): string {
   return `${statusName(status)} (${DFU_STATUS_DESCRIPTIONS[status] ?? 'not a DFU 1.1 status'})`;
 }
 
-/** What to do about a failing DFU status, in the phase it happened. */
+/**
+ * What to do about a failing DFU status, in the phase it happened. An error
+ * with this hint carries details.reason 'dfu-status' (and details.status,
+ * details.phase), so the CLI can word it with its flags.
+ */
 export function statusHint(status: number, phase: string): string | undefined {
   switch (status) {
     case DfuStatus.errVENDOR:
       return phase === 'upload' || phase === 'verify'
-        ? 'read-out protection is probably active, so the memory cannot be read; lifting it with -s :unprotect:force (DfuSe command mode, no file) makes the chip erase its whole flash, then flash the firmware again'
-        : 'the device refused with a vendor error; on STM32 this usually means read-out or write protection is active: lifting read-out protection with -s :unprotect:force (no file) makes the chip erase its whole flash';
+        ? 'read-out protection is probably active, so the memory cannot be read; lifting it with an unprotect (DfuSe command mode, no file) makes the chip erase its whole flash, then flash the firmware again'
+        : 'the device refused with a vendor error; on STM32 this usually means read-out or write protection is active: lifting read-out protection with an unprotect (no file) makes the chip erase its whole flash';
     case DfuStatus.errTARGET:
     case DfuStatus.errADDRESS:
-      return 'the address is not valid for this memory: check -s ADDR and the alt setting (dfu-flash list shows the memory map)';
+      return 'the address is not valid for this memory: check the address and the alt setting (the device list shows the memory map)';
     case DfuStatus.errWRITE:
     case DfuStatus.errPROG:
       return 'the memory was not erased or is write-protected: check write protection in the option bytes';
@@ -78,14 +82,14 @@ export function statusHint(status: number, phase: string): string | undefined {
     case DfuStatus.errNOTDONE:
       return 'the device thinks the image is incomplete: check that the whole file was sent';
     case DfuStatus.errSTALLEDPKT:
-      return 'the device refused a request it did not expect in its state; run the same command again (it starts by clearing the error), and if it repeats, replug the device';
+      return 'the device refused a request it did not expect in its state; run the operation again (it starts by clearing the error), and if it repeats, replug the device';
     case DfuStatus.errFIRMWARE:
       return 'the device has no valid firmware to run: download one';
     case DfuStatus.errUSBR:
     case DfuStatus.errPOR:
       return 'the device was reset in the middle of the operation; run it again';
     case DfuStatus.errUNKNOWN:
-      return 'the device does not say what went wrong; run the same command again, and replug the device if it repeats';
+      return 'the device does not say what went wrong; run the operation again, and replug the device if it repeats';
     default:
       return undefined;
   }
