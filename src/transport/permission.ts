@@ -57,8 +57,8 @@ export function needsPermissionError(filters: DeviceFilter[], options: NeedsPerm
   const reason = options.reason ?? 'the device re-enumerated in DFU mode as a new USB device';
   return new DfuFlashError('NEEDS_PERMISSION', `${reason}, and this page has no permission to use it yet (${which}, DFU interface)`, {
     hint:
-      'Select the board in DFU mode in the browser’s device list, then run the operation again: it continues from the device in DFU mode ' +
-      '(a page calls requestDevice({ filters: error.details.filters }) of its WebUSB backend from a click).',
+      'select the board in DFU mode in the browser’s device list, then run the operation again: it continues from the device in DFU mode ' +
+      '(a page calls requestDevice({ filters: error.details.filters }) of its WebUSB backend from a click)',
     details: { reason: 'needs-permission', ...options.details, filters },
   });
 }

@@ -93,7 +93,7 @@ export class LibusbBackend implements UsbBackend {
       throw new DfuFlashError(
         'DEVICE_GONE',
         `USB device ${ids} at ${device.portPath} (address ${device.deviceAddress}) is no longer on the bus`,
-        { hint: 'The device left the bus or re-enumerated since it was listed. Replug it if needed and run the command again.', details: { key: device.key } },
+        { hint: 'the device left the bus or re-enumerated since it was listed: replug it if needed and run the operation again', details: { key: device.key } },
       );
     }
     await this.describing.get(rawKey(raw));

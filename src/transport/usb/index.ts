@@ -22,9 +22,10 @@ export async function createUsbBackend(options: UsbBackendOptions = {}): Promise
     lib = await loadNodeUsb();
     hotplug = await loadNodeUsbHotplug();
   } catch (e) {
-    throw new DfuFlashError('USB_IO', `Could not load libusb through the usb package: ${(e as Error)?.message ?? String(e)}`, {
-      hint: 'Reinstall dfu-flash (npm install -g dfu-flash) so the usb package can fetch its prebuilt libusb binding for this platform.',
+    throw new DfuFlashError('USB_IO', `could not load libusb through the usb package: ${(e as Error)?.message ?? String(e)}`, {
+      hint: 'reinstall the dfu-flash package so that the usb package can fetch its prebuilt libusb binding for this platform',
       cause: e,
+      details: { reason: 'libusb-not-loaded' },
     });
   }
   return new LibusbBackend(lib, options, hotplug);

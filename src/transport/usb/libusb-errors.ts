@@ -115,34 +115,34 @@ export const UDEV_RULES_FILE = '/etc/udev/rules.d/70-dfu-flash.rules';
 export function accessHint(vendorId: number, productId: number, platform: NodeJS.Platform): string {
   if (platform === 'linux') {
     return (
-      `Your user may not open this USB device. Put this line in ${UDEV_RULES_FILE}:\n` +
+      `your user may not open this USB device: put this line in ${UDEV_RULES_FILE}:\n` +
       `  ${udevRule(vendorId, productId)}\n` +
       `then run: sudo udevadm control --reload-rules && sudo udevadm trigger\n` +
-      `and replug the device.`
+      `and replug the device`
     );
   }
   if (platform === 'darwin') {
-    return 'Another program or a kernel driver holds the device: quit other DFU tools (dfu-util, STM32CubeProgrammer) and replug it.';
+    return 'another program or a kernel driver holds the device: quit other DFU tools (dfu-util, STM32CubeProgrammer) and replug it';
   }
-  return 'Check that your user may open USB devices, then replug the device.';
+  return 'check that your user may open USB devices, then replug the device';
 }
 
 export function windowsDriverHint(vendorId: number, productId: number): string {
   return (
-    `Windows has no WinUSB driver bound to ${hex16(vendorId)}:${hex16(productId)} (an STTub30/DfuSe driver, or none). ` +
-    'Install WinUSB with Zadig (https://zadig.akeo.ie): Options > List All Devices, select the device ' +
-    '(e.g. "STM32 BOOTLOADER" or "DFU in FS Mode"), choose WinUSB, click Replace Driver, then replug the device.'
+    `Windows has no WinUSB driver bound to ${hex16(vendorId)}:${hex16(productId)} (an STTub30/DfuSe driver, or none); ` +
+    'install WinUSB with Zadig (https://zadig.akeo.ie): open Options > List All Devices, select the device ' +
+    '(e.g. "STM32 BOOTLOADER" or "DFU in FS Mode"), choose WinUSB, click Replace Driver, then replug the device'
   );
 }
 
 export const BUSY_HINT =
-  'Another program holds the device: close dfu-util, STM32CubeProgrammer, ModemManager, a serial terminal or any other tool using it, then retry.';
+  'another program holds the device: close dfu-util, STM32CubeProgrammer, ModemManager, a serial terminal or any other tool using it, then retry';
 
 const HINTS: Readonly<Record<Exclude<LibusbTrouble, 'access' | 'not-supported' | 'busy'>, string>> = {
-  'no-device': 'The device left the bus (unplugged, reset or crashed). Replug it and run the command again.',
-  timeout: 'The device did not answer in time. Replug it; if it keeps happening, try another USB port or cable.',
-  stall: 'The device refused the request. Run `dfu-flash list` to check the device is in the mode you expect.',
-  io: 'USB communication failed. Replug the device; if it keeps happening, try another USB port or cable.',
+  'no-device': 'the device left the bus (unplugged, reset or crashed): replug it and run the operation again',
+  timeout: 'the device did not answer in time: replug it; if it keeps happening, try another USB port or cable',
+  stall: 'the device refused the request: check that it is in the mode you expect (list the devices again)',
+  io: 'USB communication failed: replug the device; if it keeps happening, try another USB port or cable',
 };
 
 export function hintFor(trouble: LibusbTrouble, vendorId: number, productId: number, platform: NodeJS.Platform): string {
@@ -152,7 +152,7 @@ export function hintFor(trouble: LibusbTrouble, vendorId: number, productId: num
     case 'not-supported':
       if (platform === 'win32') return windowsDriverHint(vendorId, productId);
       if (platform === 'darwin') return accessHint(vendorId, productId, platform);
-      return 'The operating system or its driver cannot do this for this device.';
+      return 'the operating system or its driver cannot do this for this device';
     case 'busy':
       return BUSY_HINT;
     default:
@@ -171,6 +171,6 @@ export function mapLibusbError(err: unknown, ctx: LibusbErrorContext): DfuFlashE
   return new DfuFlashError(errorCodeFor(trouble, platform), `${ctx.operation} failed on ${where}: ${why}`, {
     hint: hintFor(trouble, ctx.vendorId, ctx.productId, platform),
     cause: err,
-    details: { ...ctx.details, operation: ctx.operation, libusbError: name ?? null },
+    details: { ...ctx.details, ...(trouble === 'stall' ? { reason: 'usb-stall' } : {}), operation: ctx.operation, libusbError: name ?? null },
   });
 }

@@ -85,7 +85,7 @@ export class LibusbTransport implements DfuTransport {
   private timeoutError(setup: SetupPacket, timeoutMs: number, cause?: unknown): DfuFlashError {
     const what = describeSetup(setup);
     return new DfuFlashError('TIMEOUT', `${what} to ${this.where()} got no answer within ${timeoutMs} ms`, {
-      hint: 'The device did not answer in time. Replug it; if it keeps happening, try another USB port or cable.',
+      hint: 'the device did not answer in time: replug it; if it keeps happening, try another USB port or cable',
       ...(cause === undefined ? {} : { cause }),
       details: { ...setupDetails(setup), timeoutMs, libusbError: cause === undefined ? null : libusbErrorName(cause), ownDeadline: cause === undefined },
     });
@@ -147,7 +147,7 @@ export class LibusbTransport implements DfuTransport {
         deadlineMs: this.callTimeoutMs,
         onTimeout: () =>
           new DfuFlashError('TIMEOUT', `${operation} on ${this.where()} did not finish within ${this.callTimeoutMs} ms`, {
-            hint: 'The device did not answer in time. Replug it and try again.',
+            hint: 'the device did not answer in time: replug it and try again',
             details: { ...details, operation, timeoutMs: this.callTimeoutMs },
           }),
         mapError: this.mapError(operation, details),

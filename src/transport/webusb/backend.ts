@@ -97,7 +97,7 @@ export class WebUsbBackend implements UsbBackend {
     const device = this.byKey.get(info.key);
     if (device === undefined || this.left.has(device)) {
       throw new DfuFlashError('DEVICE_GONE', `USB device ${info.portPath} is no longer available to this page`, {
-        hint: 'The device left the bus or re-enumerated since it was listed. List the devices again (after a re-enumeration the page may need to select it again).',
+        hint: 'the device left the bus or re-enumerated since it was listed: list the devices again (after a re-enumeration the page may need to select it again)',
         details: { key: info.key },
       });
     }
@@ -105,14 +105,14 @@ export class WebUsbBackend implements UsbBackend {
     const where = this.where(device);
     if (this.inUse.has(device)) {
       throw new DfuFlashError('BUSY', `${where} is already in use by another operation of this page`, {
-        hint: 'Wait for the other operation to finish (one operation per device at a time).',
+        hint: 'wait for the other operation to finish (one operation per device at a time)',
         details: { key: info.key },
       });
     }
     const callTimeoutMs = this.options.callTimeoutMs ?? 5000;
     const call = async (kind: 'open' | 'configuration', operation: string, start: () => Promise<void>): Promise<void> => {
       try {
-        await withDeadline(start(), callTimeoutMs, () => new DfuFlashError('TIMEOUT', `${operation} of ${where} did not finish within ${callTimeoutMs} ms`, { hint: 'Replug the device and try again.' }));
+        await withDeadline(start(), callTimeoutMs, () => new DfuFlashError('TIMEOUT', `${operation} of ${where} did not finish within ${callTimeoutMs} ms`, { hint: 'replug the device and try again' }));
       } catch (e) {
         throw mapWebUsbError(e, { kind, operation, vendorId: info.vendorId, productId: info.productId, where, platform: this.platform, connected: !this.left.has(device), details: { key: info.key } });
       }
@@ -149,7 +149,7 @@ export class WebUsbBackend implements UsbBackend {
     const info = this.inUse.get(device) ?? (await this.describe(device));
     if (info === undefined) {
       throw new DfuFlashError('NO_DEVICE', `the selected ${this.where(device)} has no DFU interface`, {
-        hint: 'Select the board in DFU mode (class 0xFE, subclass 0x01 interface).',
+        hint: 'select the board in DFU mode (class 0xFE, subclass 0x01 interface)',
       });
     }
     this.byKey.set(info.key, device);
@@ -184,7 +184,7 @@ function browserUsb(): WebUsb | undefined {
 export function webUsbBackend(usb: WebUsb | undefined = browserUsb(), options: WebUsbBackendOptions = {}): WebUsbBackend {
   if (usb === undefined || usb === null) {
     throw new DfuFlashError('UNSUPPORTED', 'this browser has no WebUSB (navigator.usb is missing)', {
-      hint: 'Use Chrome, Edge or another Chromium-based browser (Firefox and Safari do not implement WebUSB), on a page served over https or from localhost.',
+      hint: 'use Chrome, Edge or another Chromium-based browser (Firefox and Safari do not implement WebUSB), on a page served over https or from localhost',
     });
   }
   return new WebUsbBackend(usb, options);

@@ -19,8 +19,8 @@ export function zadigHint(vendorId?: number, productId?: number): string {
   const device = vendorId === undefined ? 'the device' : productId === undefined ? `a device of vendor ${hex16(vendorId)}` : `${hex16(vendorId)}:${hex16(productId)}`;
   return (
     `Windows lets a browser use a USB device only through the WinUSB driver; without it ${device} is simply absent ` +
-    'from the browser\'s device chooser. Install WinUSB with Zadig (https://zadig.akeo.ie): Options > List All Devices, select the device ' +
-    '(e.g. "STM32 BOOTLOADER" or "DFU in FS Mode"), choose WinUSB, click Replace Driver, replug the device and reload the page.'
+    'from the browser\'s device chooser; install WinUSB with Zadig (https://zadig.akeo.ie): open Options > List All Devices, select the device ' +
+    '(e.g. "STM32 BOOTLOADER" or "DFU in FS Mode"), choose WinUSB, click Replace Driver, replug the device and reload the page'
   );
 }
 
@@ -29,36 +29,36 @@ export function accessHint(vendorId: number, productId: number, platform: WebUsb
   switch (platform) {
     case 'linux':
       return (
-        `The browser runs as your user, who may not open this USB device. Put this line in ${UDEV_RULES_FILE}:\n` +
+        `the browser runs as your user, who may not open this USB device: put this line in ${UDEV_RULES_FILE}:\n` +
         `  ${udevRule(vendorId, productId)}\n` +
         'then run: sudo udevadm control --reload-rules && sudo udevadm trigger\n' +
-        'and replug the device. (A browser installed as a snap or flatpak also needs its USB permission: snap connect chromium:raw-usb.)'
+        'and replug the device (a browser installed as a snap or flatpak also needs its USB permission: snap connect chromium:raw-usb)'
       );
     case 'windows':
       return zadigHint(vendorId, productId);
     case 'macos':
-      return 'Another program or a kernel driver holds the device: quit other DFU tools (dfu-util, STM32CubeProgrammer) and replug it.';
+      return 'another program or a kernel driver holds the device: quit other DFU tools (dfu-util, STM32CubeProgrammer) and replug it';
     case 'chromeos':
     case 'android':
-      return 'The system did not let the browser open the device: replug it and allow the browser to use it when asked.';
+      return 'the system did not let the browser open the device: replug it and allow the browser to use it when asked';
     default:
-      return 'Check that your user may open USB devices, then replug the device.';
+      return 'check that your user may open USB devices, then replug the device';
   }
 }
 
 /** An iframe without allow="usb", or a page served over plain http from a non-local host. */
 export const POLICY_HINT =
-  'WebUSB is only available to pages served over https (or from localhost) and, in an iframe, only with allow="usb": serve the page that way.';
+  'WebUSB is only available to pages served over https (or from localhost) and, in an iframe, only with allow="usb": serve the page that way';
 
 export const BUSY_HINT =
-  'Another program or another browser tab holds the device: close dfu-util, STM32CubeProgrammer or the other tab, then try again.';
+  'another program or another browser tab holds the device: close dfu-util, STM32CubeProgrammer or the other tab, then try again';
 
-export const GONE_HINT = 'The device left the bus (unplugged, reset or crashed). Replug it, then select it again.';
+export const GONE_HINT = 'the device left the bus (unplugged, reset or crashed): replug it, then select it again';
 
-export const TIMEOUT_HINT = 'The device did not answer in time. Replug it; if it keeps happening, try another USB port or cable.';
+export const TIMEOUT_HINT = 'the device did not answer in time: replug it; if it keeps happening, try another USB port or cable';
 
-export const STALL_HINT = 'The device refused the request. Check that the device is in the mode you expect (list the devices again).';
+export const STALL_HINT = 'the device refused the request: check that it is in the mode you expect (list the devices again)';
 
-export const IO_HINT = 'USB communication failed. Replug the device; if it keeps happening, try another USB port or cable.';
+export const IO_HINT = 'USB communication failed: replug the device; if it keeps happening, try another USB port or cable';
 
-export const ALT_STALL_HINT = 'The device has no such alt setting, or refused it in its current state; list its alt settings.';
+export const ALT_STALL_HINT = 'the device has no such alt setting, or refused it in its current state; list its alt settings';

@@ -31,10 +31,10 @@ export async function requestDfuDevice(usb: WebUsb, filters: WebUsbDeviceFilter[
     const message = (e as Error)?.message ?? String(e);
     if (name === 'NotFoundError') {
       const which = filters.map(describeFilter).join(' or ');
-      const windows = platform === 'windows' ? ` ${zadigHint(filters[0]?.vendorId, filters[0]?.productId)}` : '';
+      const windows = platform === 'windows' ? `; ${zadigHint(filters[0]?.vendorId, filters[0]?.productId)}` : '';
       return Promise.reject(
-        new DfuFlashError('NO_DEVICE', `no device was selected (${which}, DFU interface): ${message}`, {
-          hint: `Plug the board in, put it in DFU mode and select it in the browser's list.${windows}`,
+        new DfuFlashError('NO_DEVICE', `no device was selected (${which}, DFU interface): the browser says ${JSON.stringify(message)}`, {
+          hint: `plug the board in, put it in DFU mode and select it in the browser's list${windows}`,
           cause: e,
           details: { filters },
         }),
@@ -43,15 +43,15 @@ export async function requestDfuDevice(usb: WebUsb, filters: WebUsbDeviceFilter[
     if (name === 'SecurityError') {
       const gesture = /gesture|activation/i.test(message);
       return Promise.reject(
-        new DfuFlashError(gesture ? 'USAGE' : 'ACCESS', `the browser refused to show its device chooser: ${message}`, {
+        new DfuFlashError(gesture ? 'USAGE' : 'ACCESS', `the browser refused to show its device chooser: it says ${JSON.stringify(message)}`, {
           hint: gesture
-            ? 'Call requestDevice from a click (or key) handler: browsers show the chooser only in response to a user action.'
-            : 'WebUSB is only available to pages served over https (or from localhost) and, in an iframe, only with allow="usb".',
+            ? 'call requestDevice from a click (or key) handler: browsers show the chooser only in response to a user action'
+            : 'WebUSB is only available to pages served over https (or from localhost) and, in an iframe, only with allow="usb"',
           cause: e,
           details: { filters },
         }),
       );
     }
-    return Promise.reject(new DfuFlashError('USB_IO', `requestDevice failed: ${name ?? 'Error'}: ${message}`, { cause: e, details: { filters } }));
+    return Promise.reject(new DfuFlashError('USB_IO', `requestDevice failed: ${name ?? 'error'} ${JSON.stringify(message)}`, { cause: e, details: { filters } }));
   }
 }

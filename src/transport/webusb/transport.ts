@@ -54,7 +54,7 @@ export class WebUsbTransport implements DfuTransport {
 
   private gone(operation: string): DfuFlashError {
     return new DfuFlashError('DEVICE_GONE', `${operation}: ${this.options.where} has left the bus`, {
-      hint: 'The device left the bus (reset, detach, leave or unplugged). List the devices again; after a re-enumeration the page may need to select it again.',
+      hint: 'the device left the bus (reset, detach, leave or unplugged): list the devices again; after a re-enumeration the page may need to select it again',
       details: { portPath: this.info.portPath, operation },
     });
   }
@@ -72,7 +72,7 @@ export class WebUsbTransport implements DfuTransport {
     try {
       await withDeadline(start(), this.callTimeoutMs, () =>
         new DfuFlashError('TIMEOUT', `${operation} on ${this.options.where} did not finish within ${this.callTimeoutMs} ms`, {
-          hint: 'The device did not answer in time. Replug it and try again.',
+          hint: 'the device did not answer in time: replug it and try again',
           details: { ...details, operation, timeoutMs: this.callTimeoutMs },
         }),
       );
@@ -130,7 +130,7 @@ export class WebUsbTransport implements DfuTransport {
         e instanceof DfuFlashError && e.code === 'DEVICE_GONE'
           ? e
           : new DfuFlashError('USB_IO', `${this.options.where} could not be opened again after a transfer timed out: ${(e as Error).message}`, {
-              hint: 'Replug the device and try again.',
+              hint: 'replug the device and try again',
               cause: e,
             });
     }
@@ -162,7 +162,7 @@ export class WebUsbTransport implements DfuTransport {
     await this.usable('USB reset');
     if (!this.options.canReset) {
       throw new DfuFlashError('UNSUPPORTED', `${this.options.where}: WinUSB cannot issue a USB bus reset`, {
-        hint: 'Replug the device (or press its reset button) instead.',
+        hint: 'replug the device (or press its reset button) instead',
         details: { operation: 'USB reset' },
       });
     }

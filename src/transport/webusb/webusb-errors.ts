@@ -74,7 +74,7 @@ export function mapWebUsbError(e: unknown, ctx: WebUsbErrorContext): DfuFlashErr
   const message = messageOf(e);
   const { code, hint } = classify(name, message, ctx);
   const where = ctx.where ?? `USB device ${hex16(ctx.vendorId)}:${hex16(ctx.productId)}`;
-  return new DfuFlashError(code, `${ctx.operation} failed on ${where}: ${name ?? 'Error'}: ${message}`, {
+  return new DfuFlashError(code, `${ctx.operation} failed on ${where}: ${name ?? 'error'} ${JSON.stringify(message)}`, {
     hint,
     cause: e,
     details: { ...ctx.details, operation: ctx.operation, webUsbError: name ?? null },
