@@ -148,14 +148,15 @@ function parseAny(bytes: Uint8Array, choice: FormatChoice, parseOptions: ParseOp
     if ((format === 'ihex' || format === 'srec') && ext === 'bin') {
       throw formatError(format, parseOptions, {
         what: `the file is named .bin but holds ${FORMAT_NAMES[format]} text`,
-        hint: `rename it to .${format === 'ihex' ? 'hex' : 'srec'} to flash what it describes, or pass --format bin to flash its ASCII bytes as they are`,
-        details: { detected: format },
+        hint: `rename it to .${format === 'ihex' ? 'hex' : 'srec'} to flash what it describes, or read it as raw binary to flash its ASCII bytes as they are`,
+        details: { reason: 'text-named-bin', detected: format },
       });
     }
     if (format === 'bin' && ext === 'dfu' && split === undefined) {
       throw formatError('bin', parseOptions, {
         what: "the file is named .dfu but has neither a DfuSe prefix nor a DFU suffix ('UFD' signature)",
-        hint: 'this is not a DFU file (it may be encrypted or meant for another tool); pass --format bin to flash its bytes as they are',
+        hint: 'this is not a DFU file (it may be encrypted or meant for another tool); read it as raw binary to flash its bytes as they are',
+        details: { reason: 'dfu-named-not-dfu' },
       });
     }
   } else {

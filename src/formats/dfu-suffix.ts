@@ -55,18 +55,18 @@ export function parseDfuSuffix(bytes: Uint8Array, options: ParseOptions = {}): S
   const fail = (what: string, hint: string, details: Record<string, unknown>) =>
     formatError('dfu-suffix', options, { where: `DFU suffix (last ${DFU_SUFFIX_LENGTH} bytes, offset ${n - DFU_SUFFIX_LENGTH})`, what, hint, details });
   if (length < DFU_SUFFIX_LENGTH) {
-    throw fail(`bLength is ${length}, expected at least ${DFU_SUFFIX_LENGTH}`, 'the suffix is damaged; remove it and add it again (dfu-suffix -D, then -a)', { bLength: length });
+    throw fail(`bLength is ${length}, expected at least ${DFU_SUFFIX_LENGTH}`, 'the suffix is damaged; remove it and add it again', { reason: 'damaged-suffix', bLength: length });
   }
   if (length > n) {
-    throw fail(`bLength is ${length} but the file has only ${n} bytes`, 'the suffix is damaged; remove it and add it again (dfu-suffix -D, then -a)', { bLength: length, fileLength: n });
+    throw fail(`bLength is ${length} but the file has only ${n} bytes`, 'the suffix is damaged; remove it and add it again', { reason: 'damaged-suffix', bLength: length, fileLength: n });
   }
   const stored = u32(bytes, n - 4);
   const computed = dfuCrc(bytes.subarray(0, n - 4));
   if (stored !== computed) {
     throw fail(
       `dwCRC is ${hex32(stored)}, expected ${hex32(computed)} (CRC of the first ${n - 4} bytes)`,
-      'the file was damaged or edited after its suffix was written; rebuild it, or re-create the suffix (dfu-suffix -D, then -a)',
-      { foundCrc: stored, expectedCrc: computed },
+      'the file was damaged or edited after its suffix was written; rebuild it, or re-create the suffix (remove it, then add it again)',
+      { reason: 'damaged-suffix', foundCrc: stored, expectedCrc: computed },
     );
   }
   return {
@@ -111,8 +111,8 @@ export function addDfuSuffix(payload: Uint8Array, fields: DfuSuffixFields = {}, 
   if (existing !== undefined) {
     const s = existing.suffix;
     throw new DfuFlashError('FORMAT', `the data already ends in a DFU suffix (${hex16(s.idVendor)}:${hex16(s.idProduct)}, CRC ${hex32(s.crc)})`, {
-      hint: 'remove the existing suffix first (dfu-suffix -D)',
-      details: { format: 'dfu-suffix' },
+      hint: 'remove the existing suffix first',
+      details: { reason: 'suffix-exists', format: 'dfu-suffix' },
     });
   }
   return appendDfuSuffix(payload, { bcdDevice, idProduct, idVendor, bcdDFU });

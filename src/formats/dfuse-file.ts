@@ -57,7 +57,7 @@ export function inspectDfuseFile(bytes: Uint8Array, options: ParseOptions = {}):
   const u32 = (at: number) => view.getUint32(at, true);
 
   if (!hasDfusePrefix(bytes)) {
-    throw fail('offset 0', `expected the DfuSe signature "DfuSe", found ${JSON.stringify(ascii(bytes, 0, 5))}`, 'this is not a DfuSe file; choose the right --format');
+    throw fail('offset 0', `expected the DfuSe signature "DfuSe", found ${JSON.stringify(ascii(bytes, 0, 5))}`, 'this is not a DfuSe file; choose the right format', { reason: 'wrong-format' });
   }
   if (n < DFUSE_PREFIX_SIZE) throw fail(undefined, `the file is ${n} bytes long, shorter than the ${DFUSE_PREFIX_SIZE}-byte DfuSe prefix`);
   if (bytes[5] !== 1) throw fail('offset 5 (bVersion)', `DfuSe version is ${bytes[5]!}, expected 1`, 'this DfuSe file version is not supported');

@@ -20,12 +20,12 @@ const ET_REL = 1;
 const PN_XNUM = 0xffff;
 
 export function parseElf(bytes: Uint8Array, options: ParseOptions = {}): FirmwareImage {
-  const fail = (where: string | undefined, what: string, hint: string) => formatError(FORMAT, options, { where, what, hint });
+  const fail = (where: string | undefined, what: string, hint: string, details?: Record<string, unknown>) => formatError(FORMAT, options, { where, what, hint, details });
   const damaged = 'the file is truncated or damaged; rebuild it';
   const n = bytes.length;
 
   if (n < 4 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
-    throw fail('offset 0', 'does not start with the ELF magic 7f 45 4c 46', 'this is not an ELF file; choose the right --format');
+    throw fail('offset 0', 'does not start with the ELF magic 7f 45 4c 46', 'this is not an ELF file; choose the right format', { reason: 'wrong-format' });
   }
   if (n < 16) throw fail(undefined, `truncated ELF identification: ${n} bytes, expected 16`, damaged);
   const cls = bytes[4]!;

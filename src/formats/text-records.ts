@@ -51,8 +51,8 @@ export function textLines(bytes: Uint8Array, format: string, label: string, opti
       throw formatError(format, options, {
         where: `line ${number}, column ${i - lineStart + 1}`,
         what: `byte 0x${hex8(b)} is not ${label} text`,
-        hint: `this is not ${withArticle(label)} file (it contains binary data); choose the right --format, or check that the file was not damaged`,
-        details: { line: number, offset: i },
+        hint: `this is not ${withArticle(label)} file (it contains binary data); choose the right format, or check that the file was not damaged`,
+        details: { reason: 'wrong-format', line: number, offset: i },
       });
     }
   }
