@@ -8,6 +8,10 @@
  * the library's hint.
  */
 import { DfuFlashError, hex32 } from '../shared/errors.js';
+import { DfuStatus } from '../dfu/constants.js';
+import { dfuseAddressHint, type DfuseAddressHintFacts } from '../dfu/dfuse-address.js';
+import { LAYOUT_SYNTAX } from '../dfu/memory-layout.js';
+import { INPUT_FORMATS } from './program-options.js';
 
 type HintFor = (e: DfuFlashError) => string | undefined;
 
@@ -55,10 +59,66 @@ const BY_REASON: Record<string, HintFor> = {
   'manifest-wait-reset': () => 'reset it (dfu-flash reset, or replug) and try again',
   'reset-before-last-part': () => 'flash the remaining parts in a second run once the device is back in DFU mode (-a picks one target of a .dfu file)',
   'zero-transfer-size': () => "give one with -t SIZE (try the device's bMaxPacketSize0, e.g. -t 64)",
+  'bad-transfer-size': () => 'pass -t with a size in bytes such as 1024 or 2048, or leave it out to use the device-reported wTransferSize',
+  // -s, the DfuSe address and its modifiers
+  'bad-dfuse-address': (e) => dfuseAddressHint(e.details as unknown as DfuseAddressHintFacts, '-s '),
+  'dfuse-needs-force': (e) => dfuseAddressHint(e.details as unknown as DfuseAddressHintFacts, '-s '),
+  'upload-needs-address': () => 'give -s ADDR[:LEN], e.g. -s 0x08000000:0x10000; without LEN the upload reads to the end of the memory region that holds ADDR',
+  'bad-upload-address': () => 'give -s ADDR[:LEN], e.g. -s 0x08000000:0x10000',
+  'bad-upload-length': () => 'give -s ADDR:LEN with LEN > 0, e.g. -s 0x08000000:0x10000',
+  'bad-leave-address': () => `give the jump address as -s ADDR:leave, e.g. -s ${hex32(0x08000000)}:leave`,
+  'image-past-address-space': () => 'check the start address given with -s ADDR',
+  'image-outside-layout': () =>
+    "check the start address given with -s ADDR and the alt setting (-a): the image must lie inside the alt setting's memory; " +
+    "use :force only if you know the device's layout string is wrong",
+  'sector-not-writable': (e) => {
+    const first = e.details['firstWritable'];
+    const readOnly = e.details['readOnly'] === true;
+    return [
+      ...(readOnly ? ['read-only sectors usually hold a bootloader'] : []),
+      typeof first === 'number'
+        ? `the first writable address after it is ${hex32(first)}; start the image there (-s ${hex32(first)}) if that is where it belongs`
+        : 'the layout has no writable memory after it',
+      ...(readOnly ? [] : ["if the device's layout string mislabels this memory, :force writes anyway"]),
+    ].join('; ');
+  },
+  // the device and its answers
+  'bad-layout': () => `${LAYOUT_SYNTAX}; the string comes from the device's descriptors: pick another alt setting with -a, or report the device`,
+  'command-not-executed': () => 'replug the device and try again; if it persists, report the device (dfu-flash list --json)',
+  'dfu-status': (e) => statusHintWithFlags(e),
+  'usb-stall': () => 'the device refused the request: run `dfu-flash list` to check that it is in the mode you expect',
+  'libusb-not-loaded': () => 'reinstall dfu-flash (npm install -g dfu-flash) so that the usb package can fetch its prebuilt libusb binding for this platform',
+  // the file
+  'text-named-bin': (e) =>
+    `rename it to .${e.details['detected'] === 'srec' ? 'srec' : 'hex'} to flash what it describes, or pass --format bin to flash its ASCII bytes as they are`,
+  'dfu-named-not-dfu': () => 'this is not a DFU file (it may be encrypted or meant for another tool); pass --format bin to flash its bytes as they are',
+  'wrong-format': (e) => (e.hint === undefined ? undefined : `${e.hint}; --format chooses it (${INPUT_FORMATS.join(', ')})`),
+  'damaged-suffix': (e) => (e.hint === undefined ? undefined : `${e.hint} (dfu-flash suffix remove, then dfu-flash suffix add)`),
+  'suffix-exists': () => 'remove the existing suffix first (dfu-flash suffix remove)',
 };
 
+/** A failing DFU status, with the flags that act on it (undefined: the library's hint says it all). */
+function statusHintWithFlags(e: DfuFlashError): string | undefined {
+  const phase = e.details['phase'];
+  switch (e.details['status']) {
+    case DfuStatus.errVENDOR:
+      return phase === 'upload' || phase === 'verify'
+        ? 'read-out protection is probably active, so the memory cannot be read; lifting it with -s :unprotect:force (DfuSe command mode, no file) makes the chip erase its whole flash, then flash the firmware again'
+        : 'the device refused with a vendor error; on STM32 this usually means read-out or write protection is active: lifting read-out protection with -s :unprotect:force (no file) makes the chip erase its whole flash';
+    case DfuStatus.errTARGET:
+    case DfuStatus.errADDRESS:
+      return 'the address is not valid for this memory: check -s ADDR and the alt setting (dfu-flash list shows the memory map)';
+    case DfuStatus.errSTALLEDPKT:
+      return 'the device refused a request it did not expect in its state; run the same command again (it starts by clearing the error), and if it repeats, replug the device';
+    case DfuStatus.errUNKNOWN:
+      return 'the device does not say what went wrong; run the same command again, and replug the device if it repeats';
+    default:
+      return undefined;
+  }
+}
+
 export const ZADIG_HINT =
-  'the device needs the WinUSB driver: install it with Zadig (https://zadig.akeo.ie): Options > List All Devices, pick the DFU device ' +
+  'the device needs the WinUSB driver: install it with Zadig (https://zadig.akeo.ie): open Options > List All Devices, pick the DFU device ' +
   '(e.g. "STM32 BOOTLOADER" or "DFU in FS Mode"), choose WinUSB, click Replace Driver, then replug the device';
 
 export const SLOW_DEVICE_HINT =
