@@ -1,17 +1,22 @@
 /**
  * One style for every message and hint of the library (everything below
- * src/cli), as a check any test can run on an error or on a piece of text:
+ * src/cli), as a check any test can run on an error or on a piece of text.
+ * The rule is what most of the library already wrote (src/dfu, src/formats,
+ * src/ops, src/api; src/transport was the exception and now follows it):
  *
- * - it starts with a lower-case letter, a digit, a quote or a bracket, or with
- *   a name that keeps its capitals (ELF, DfuSe, USB, STM32, Windows…); so does
- *   each of its "where: what" parts;
+ * - a message or a hint starts with a lower-case letter, a digit, a quote, a
+ *   bracket or a modifier (':leave'), or with a name that keeps its capitals
+ *   (ELF, DfuSe, USB, STM32, Windows…); so does each of its "where: what"
+ *   parts ("fw.hex: line 3: checksum is 0x12, expected 0x34");
  * - it does not end with a full stop, and sentences are joined with ";" or
  *   ":", not ". " (so no capital after a full stop inside it either);
  * - "an" before Intel HEX / ELF / S-record, "a" before DfuSe / DFU / raw;
  * - no prefix repeated ("ERASE at 0x08009000: ERASE at 0x08009000: …");
  * - a hint names no CLI flag (-s, --format) and no dfu-flash command: the
- *   library says what to change, the CLI (src/cli/hints.ts) which flag
- *   changes it.
+ *   library says what to change, the CLI (src/cli/hints.ts, keyed by the
+ *   error's details.reason) which flag changes it. Another tool's command
+ *   line (objcopy -O ihex, readelf -l, udevadm) is not a CLI word of ours.
+ * Text a device, a file or a browser wrote is quoted and not checked.
  */
 import assert from 'node:assert/strict';
 import type { DfuFlashError } from '../../src/shared/errors.js';
@@ -31,7 +36,7 @@ function isName(word: string): boolean {
 
 /** Whether a text (or one of its parts) starts as the style wants. */
 export function startsWell(text: string): boolean {
-  if (/^[a-z0-9"'(`[\u2026.<~/@*]/.test(text)) return true;
+  if (/^[a-z0-9"'(`[\u2026.<~/@*:]/.test(text)) return true;
   const word = /^[A-Za-z][A-Za-z0-9_-]*/.exec(text)?.[0];
   return word !== undefined && (isName(word) || isName(word.replace(/-.*$/, '')));
 }
@@ -54,10 +59,12 @@ export function styleProblems(text: string, what = 'text'): string[] {
 
 /** The CLI words in a library hint: flags (-s, -a, --format), dfu-flash commands. */
 export function cliWords(text: string): string[] {
+  // another tool's command line: its flags are not ours
+  text = text.replace(/\b(?:objcopy|readelf|udevadm)\b[^\n;,)&]*/g, '');
   const found = [
     ...text.matchAll(/(?:^|[\s(`'"])(-[a-zA-Z])\b/g),
     ...text.matchAll(/(?:^|[\s(`'"])(--[a-z][a-z-]*)/g),
-    ...text.matchAll(/\b(dfu-flash [a-z][a-z-]*)/g),
+    ...text.matchAll(/\b(dfu-flash (?:list|download|upload|detach|erase|unprotect|leave|reset|run|info|suffix|convert|udev-rules|doctor|completion))\b/g),
     ...text.matchAll(/\b(dfu-util -[a-zA-Z])\b/g),
   ].map((m) => m[1]!);
   return [...new Set(found)];
