@@ -66,6 +66,22 @@ const BY_REASON: Record<string, HintFor> = {
   'upload-needs-address': () => 'give -s ADDR[:LEN], e.g. -s 0x08000000:0x10000; without LEN the upload reads to the end of the memory region that holds ADDR',
   'bad-upload-address': () => 'give -s ADDR[:LEN], e.g. -s 0x08000000:0x10000',
   'bad-upload-length': () => 'give -s ADDR:LEN with LEN > 0, e.g. -s 0x08000000:0x10000',
+  'upload-needs-length': (e) => {
+    const at = typeof e.details['address'] === 'number' ? hex32(e.details['address']) : 'ADDR';
+    return `give the length too: -s ${at}:LEN, e.g. -s ${at}:0x4000`;
+  },
+  'upload-outside-layout': (e) => {
+    const max = e.details['maxLength'];
+    const at = typeof e.details['address'] === 'number' ? hex32(e.details['address']) : 'ADDR';
+    return `check -s ADDR[:LEN] and the alt setting (-a); ${typeof max === 'number' ? `shorten LEN to at most ${max} bytes (-s ${at}:${max}), or add` : 'add'} :force to read it anyway`;
+  },
+  'upload-unreadable': (e) => {
+    const max = e.details['maxLength'];
+    const next = e.details['nextReadable'];
+    const at = typeof e.details['address'] === 'number' ? hex32(e.details['address']) : 'ADDR';
+    const room = typeof max === 'number' ? `shorten LEN to at most ${max} bytes (-s ${at}:${max}); ` : typeof next === 'number' ? `the next readable address is ${hex32(next)}; ` : '';
+    return `${room}add :force to try reading it anyway (the device will probably refuse)`;
+  },
   'bad-leave-address': () => `give the jump address as -s ADDR:leave, e.g. -s ${hex32(0x08000000)}:leave`,
   'image-past-address-space': () => 'check the start address given with -s ADDR',
   'image-outside-layout': () =>

@@ -10,7 +10,7 @@ import { backendFactory, fakeOps, memoryIo } from './helpers.js';
 const DEVICE_HINT =
   'write vid:pid in hex, e.g. -d 0483:df11; "*" matches any, "-" (runtime side) matches none, ",vid:pid" = DFU mode only';
 const NUMBER_HINT = 'write a decimal number (2048) or a hexadecimal one with 0x (0x800)';
-const S_HINT = 'The syntax is -s ADDR[:LEN][:leave][:mass-erase][:unprotect][:will-reset][:force]; e.g. -s 0x08000000:leave.';
+const S_HINT = 'the syntax is -s ADDR[:LEN][:leave][:mass-erase][:unprotect][:will-reset][:force]; e.g. -s 0x08000000:leave';
 
 interface Case {
   argv: string[];
@@ -45,8 +45,8 @@ const cases: Case[] = [
   { argv: ['download', '-p', '1.2', 'fw.bin'], exit: 64, message: 'invalid -p/--path value "1.2": expected bus-port[.port...], e.g. 1-1.4', hint: '`dfu-flash list` shows the path of each device' },
   { argv: ['download', '-S', ',', 'fw.bin'], exit: 64, message: 'invalid -S/--serial value ",": empty', hint: 'give the serial number shown by `dfu-flash list`, e.g. -S 3276365B3138' },
   // -s (parsed by src/dfu/dfuse-address.ts)
-  { argv: ['download', '-s', '0x08000000:bogus', 'fw.bin'], exit: 64, message: "Bad -s value '0x08000000:bogus': unknown modifier 'bogus'", hint: S_HINT },
-  { argv: ['upload', '-s', '0x08000000:l', 'out.bin'], exit: 64, message: "Bad -s value '0x08000000:l': unknown modifier 'l' (abbreviations are not accepted; did you mean 'leave'?)", hint: S_HINT },
+  { argv: ['download', '-s', '0x08000000:bogus', 'fw.bin'], exit: 64, message: "bad -s value '0x08000000:bogus': unknown modifier 'bogus'", hint: S_HINT },
+  { argv: ['upload', '-s', '0x08000000:l', 'out.bin'], exit: 64, message: "bad -s value '0x08000000:l': unknown modifier 'l' (abbreviations are not accepted; did you mean 'leave'?)", hint: S_HINT },
   // simulation
   { argv: ['list', '--simulate', 'a', '--sim-time-scale', 'fast'], exit: 64, message: 'invalid --sim-time-scale value "fast": not a non-negative number', hint: '1 = real device timing, 0.01 = 100 times faster, 0 = no waiting' },
   { argv: ['list', '--simulate', 'a,,b'], exit: 64, message: 'invalid --simulate value "a,,b": empty profile name', hint: 'e.g. --simulate stm32f4-sysboot' },
@@ -93,9 +93,9 @@ describe('--json on a bad command line', () => {
       ok: false,
       error: {
         code: 'BAD_ADDRESS_SPEC',
-        message: "Bad -s value '0x0800:bogus': unknown modifier 'bogus'",
+        message: "bad -s value '0x0800:bogus': unknown modifier 'bogus'",
         hint: S_HINT,
-        details: { spec: '0x0800:bogus' },
+        details: { reason: 'bad-dfuse-address', spec: '0x0800:bogus', problem: "unknown modifier 'bogus'", examples: ['0x08000000:leave'] },
       },
       exitCode: 64,
     });

@@ -91,7 +91,7 @@ const DFU_FILES: Row[] = [
   { name: '.dfu named file that is neither DfuSe nor suffixed', args: dl('a.dfu'), files: { 'a.dfu': FW }, code: 'FORMAT', exit: 65, message: /neither a DfuSe prefix nor a DFU suffix/, hint: /--format bin/ },
   { name: '.dfu with -s ADDR', args: dl('a.dfu', '-s', '0x08000000'), files: { 'a.dfu': base }, code: 'USAGE', exit: 64, message: /is a DfuSe file: its addresses come from the file, so the address 0x08000000 does not apply/, hint: /drop the address from -s/ },
   { name: '.dfu whose suffix names another device', args: dl('a.dfu'), files: { 'a.dfu': dfuse(0x08000000, Uint8Array.from(DATA16), [0x1209, 0xdb42]) }, code: 'IMAGE_MISMATCH', exit: 78, message: /1209:db42/, hint: /--ignore-suffix/ },
-  { name: '.dfu for 0x20000000 (RAM, not in the layout)', args: dl('a.dfu'), files: { 'a.dfu': dfuse(0x20000000) }, code: 'DOES_NOT_FIT', exit: 78, message: /Image 0x20000000-0x2000000f \(16 bytes\) does not fit the memory layout "Internal Flash" \(0x08000000-0x080fffff\)/, hint: /-s ADDR and the alt setting/ },
+  { name: '.dfu for 0x20000000 (RAM, not in the layout)', args: dl('a.dfu'), files: { 'a.dfu': dfuse(0x20000000) }, code: 'DOES_NOT_FIT', exit: 78, message: /image 0x20000000-0x2000000f \(16 bytes\) does not fit the memory layout "Internal Flash" \(0x08000000-0x080fffff\)/, hint: /-s ADDR and the alt setting/ },
 ];
 
 const SUFFIX: Row[] = [
@@ -103,15 +103,15 @@ const SUFFIX: Row[] = [
 ];
 
 const PLACEMENT: Row[] = [
-  { name: 'image larger than the flash (1 MiB + 1)', args: dl('big.bin', '-s', '0x08000000'), files: { 'big.bin': pattern(1024 * 1024 + 1, 2) }, code: 'DOES_NOT_FIT', exit: 78, message: /Image 0x08000000-0x08100000 \(1048577 bytes\) does not fit .*0x08100000 is outside it/, hint: /-s ADDR/ },
-  { name: 'image running past the end of the flash', args: dl('fw.bin', '-s', '0x080ff000'), files: { 'fw.bin': pattern(8192, 3) }, code: 'DOES_NOT_FIT', exit: 78, message: /Image 0x080ff000-0x08100fff \(8192 bytes\) does not fit .*0x08100000 is outside it/, hint: /-s ADDR/ },
-  { name: 'address outside the layout (RAM)', args: dl('fw.bin', '-s', '0x20000000'), files: { 'fw.bin': FW }, code: 'DOES_NOT_FIT', exit: 78, message: /Image 0x20000000-0x20000bb7 \(3000 bytes\) does not fit .*0x20000000 is outside it/, hint: /-s ADDR/ },
+  { name: 'image larger than the flash (1 MiB + 1)', args: dl('big.bin', '-s', '0x08000000'), files: { 'big.bin': pattern(1024 * 1024 + 1, 2) }, code: 'DOES_NOT_FIT', exit: 78, message: /image 0x08000000-0x08100000 \(1048577 bytes\) does not fit .*0x08100000 is outside it/, hint: /-s ADDR/ },
+  { name: 'image running past the end of the flash', args: dl('fw.bin', '-s', '0x080ff000'), files: { 'fw.bin': pattern(8192, 3) }, code: 'DOES_NOT_FIT', exit: 78, message: /image 0x080ff000-0x08100fff \(8192 bytes\) does not fit .*0x08100000 is outside it/, hint: /-s ADDR/ },
+  { name: 'address outside the layout (RAM)', args: dl('fw.bin', '-s', '0x20000000'), files: { 'fw.bin': FW }, code: 'DOES_NOT_FIT', exit: 78, message: /image 0x20000000-0x20000bb7 \(3000 bytes\) does not fit .*0x20000000 is outside it/, hint: /-s ADDR/ },
   { name: 'address below the layout', args: dl('fw.bin', '-s', '0x07fff000'), files: { 'fw.bin': FW }, code: 'DOES_NOT_FIT', exit: 78, message: /0x07fff000 is outside it/, hint: /-s ADDR/ },
-  { name: 'HEX outside the layout', args: dl('a.hex'), files: { 'a.hex': text(hexLines(0x2000)) }, code: 'DOES_NOT_FIT', exit: 78, message: /Image 0x20000000-0x2000001f \(32 bytes\) does not fit/, hint: /-s ADDR/ },
-  { name: 'CubeMX: the read-only bootloader sectors at 0x08000000', profile: 'stm32f1-cubemx', args: dl('fw.bin', '-s', '0x08000000'), files: { 'fw.bin': FW }, code: 'NOT_WRITABLE', exit: 78, message: /Sector 0x08000000 \(16 KiB, type 'a' = read-only\) of "Internal Flash" is not writable; the image writes 0x08000000-0x08000bb7 there/, hint: /-s 0x08008000/ },
-  { name: 'CubeMX: an image reaching into the read-only sectors', profile: 'stm32f1-cubemx', args: dl('fw.bin', '-s', '0x08007000'), files: { 'fw.bin': pattern(8192, 4) }, code: 'NOT_WRITABLE', exit: 78, message: /Sector 0x08004000 .* the image writes 0x08007000-0x08007fff there/, hint: /-s 0x08008000/ },
-  { name: 'CubeMX: ELF linked for 0x08000000', profile: 'stm32f1-cubemx', args: dl('a.elf'), files: { 'a.elf': elf() }, code: 'NOT_WRITABLE', exit: 78, message: /Sector 0x08000000 .* the image writes 0x08000000-0x0800000f there/, hint: /0x08008000/ },
-  { name: 'option bytes: 17 bytes into a 16-byte region', args: ['download', '-a', '1', '-s', '0x1fffc000', 'ob.bin'], files: { 'ob.bin': pattern(17, 5) }, code: 'DOES_NOT_FIT', exit: 78, message: /Image 0x1fffc000-0x1fffc010 \(17 bytes\) does not fit the memory layout "Option Bytes" \(0x1fffc000-0x1fffc00f\)/, hint: /alt setting/ },
+  { name: 'HEX outside the layout', args: dl('a.hex'), files: { 'a.hex': text(hexLines(0x2000)) }, code: 'DOES_NOT_FIT', exit: 78, message: /image 0x20000000-0x2000001f \(32 bytes\) does not fit/, hint: /-s ADDR/ },
+  { name: 'CubeMX: the read-only bootloader sectors at 0x08000000', profile: 'stm32f1-cubemx', args: dl('fw.bin', '-s', '0x08000000'), files: { 'fw.bin': FW }, code: 'NOT_WRITABLE', exit: 78, message: /sector 0x08000000 \(16 KiB, type 'a' = read-only\) of "Internal Flash" is not writable; the image writes 0x08000000-0x08000bb7 there/, hint: /-s 0x08008000/ },
+  { name: 'CubeMX: an image reaching into the read-only sectors', profile: 'stm32f1-cubemx', args: dl('fw.bin', '-s', '0x08007000'), files: { 'fw.bin': pattern(8192, 4) }, code: 'NOT_WRITABLE', exit: 78, message: /sector 0x08004000 .* the image writes 0x08007000-0x08007fff there/, hint: /-s 0x08008000/ },
+  { name: 'CubeMX: ELF linked for 0x08000000', profile: 'stm32f1-cubemx', args: dl('a.elf'), files: { 'a.elf': elf() }, code: 'NOT_WRITABLE', exit: 78, message: /sector 0x08000000 .* the image writes 0x08000000-0x0800000f there/, hint: /0x08008000/ },
+  { name: 'option bytes: 17 bytes into a 16-byte region', args: ['download', '-a', '1', '-s', '0x1fffc000', 'ob.bin'], files: { 'ob.bin': pattern(17, 5) }, code: 'DOES_NOT_FIT', exit: 78, message: /image 0x1fffc000-0x1fffc010 \(17 bytes\) does not fit the memory layout "Option Bytes" \(0x1fffc000-0x1fffc00f\)/, hint: /alt setting/ },
   { name: 'CubeMX: HEX for the second read-only sector', profile: 'stm32f1-cubemx', args: dl('a.hex'), files: { 'a.hex': text([ihex(4, 0, [0x08, 0x00]), ihex(0, 0x4000, DATA16), ihex(1, 0, [])]) }, code: 'NOT_WRITABLE', exit: 78, message: /0x08004000/, hint: /0x08008000/ },
   { name: 'raw binary without an address on a DfuSe device', args: dl('fw.bin'), files: { 'fw.bin': FW }, code: 'USAGE', exit: 64, message: /raw binary needs an address/, hint: /-s 0x08000000/ },
   { name: 'HEX with an -s address', args: dl('a.hex', '-s', '0x08000000'), files: { 'a.hex': text(hexLines()) }, code: 'USAGE', exit: 64, message: /carries its own addresses/, hint: /drop the address/ },
@@ -160,7 +160,7 @@ const S_SPECS: Row[] = BAD_S.map((s) => ({
   files: { 'fw.bin': FW },
   code: 'BAD_ADDRESS_SPEC' as const,
   exit: 64,
-  message: new RegExp(`^Bad -s value '${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'`),
+  message: new RegExp(`^bad -s value '${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'`),
   hint: /-s 0x08000000|:force|ADDR/,
 }));
 
@@ -185,8 +185,8 @@ const UPLOADS: Row[] = [
   { name: 'upload: the output file exists', args: ['upload', '-a', '0', '-s', '0x08000000:1024', 'dump.bin'], files: { 'dump.bin': 'old' }, code: 'FILE_EXISTS', exit: 73, message: /dump\.bin already exists/, hint: /--force/ },
   { name: 'upload: the output is a directory', args: ['upload', '-a', '0', '-s', '0x08000000:1024', 'sub'], files: { 'sub/x': 'x' }, code: 'FILE_EXISTS', exit: 73, message: /output file sub is a directory/, hint: /a file name/ },
   { name: 'upload: the output folder is missing', args: ['upload', '-a', '0', '-s', '0x08000000:1024', 'no/dump.bin'], code: 'FILE_NOT_FOUND', exit: 66, message: /does not exist/, hint: /create the directory/ },
-  { name: 'upload: range beyond the layout', args: ['upload', '-a', '0', '-s', '0x080ff000:0x2000', 'dump.bin'], code: 'DOES_NOT_FIT', exit: 78, message: /Upload 0x080ff000-0x08100fff is outside the memory layout .*0x08100000 is not in it/, hint: /-s 0x080ff000:4096/ },
-  { name: 'upload: address outside the layout', args: ['upload', '-a', '0', '-s', '0x20000000:16', 'dump.bin'], code: 'DOES_NOT_FIT', exit: 78, message: /Upload 0x20000000-0x2000000f is outside the memory layout/, hint: /-s ADDR\[:LEN\]/ },
+  { name: 'upload: range beyond the layout', args: ['upload', '-a', '0', '-s', '0x080ff000:0x2000', 'dump.bin'], code: 'DOES_NOT_FIT', exit: 78, message: /upload 0x080ff000-0x08100fff is outside the memory layout .*0x08100000 is not in it/, hint: /-s 0x080ff000:4096/ },
+  { name: 'upload: address outside the layout', args: ['upload', '-a', '0', '-s', '0x20000000:16', 'dump.bin'], code: 'DOES_NOT_FIT', exit: 78, message: /upload 0x20000000-0x2000000f is outside the memory layout/, hint: /-s ADDR\[:LEN\]/ },
   { name: 'upload: -s …:mass-erase:force', args: ['upload', '-a', '0', '-s', '0x08000000:16:mass-erase:force', 'dump.bin'], code: 'USAGE', exit: 64, message: /mass erase cannot be combined with an upload/, hint: /command mode/ },
   { name: 'upload: -s on a DFU 1.1 device', profile: 'dapboot', args: ['upload', '-s', '0x08002000:16', 'dump.bin'], code: 'USAGE', exit: 64, message: /a DfuSe address was given, but this device speaks plain DFU 1\.1/, hint: /-Z/ },
 ];

@@ -14,6 +14,7 @@ import { dfuseCommand, download, upload } from '../support/file-ops.js';
 import { commandKind } from '../../src/cli/dfu-util/command-kind.js';
 import { isDfuFlashError, type DfuFlashError } from '../../src/shared/errors.js';
 import { Bench, dfuClass, pattern, tempDir, writeIn } from './helpers.js';
+import { cliHint } from '../../src/cli/hints.js';
 
 const F4_SECTORS = [
   ...[0, 1, 2, 3].map((i) => 0x08000000 + i * 0x4000),
@@ -123,7 +124,8 @@ describe('mass erase', () => {
     assert.equal(e.code, 'DFU_STATUS');
     assert.match(e.message, /^MASS_ERASE failed: device reports errVENDOR/);
     assert.equal(e.details['phase'], 'erase');
-    assert.match(e.hint!, /read-out or write protection .*-s :unprotect:force/);
+    assert.match(e.hint!, /read-out or write protection .*an unprotect/);
+    assert.match(cliHint(e, 'linux')!, /read-out or write protection .*-s :unprotect:force/);
   });
 
   test('a stalled MASS_ERASE: named, the device cleared for the next run', async () => {
@@ -185,7 +187,8 @@ describe('read-out protection', () => {
     up.backend.dispose();
     assert.equal(readErr.code, 'STALL');
     assert.match(readErr.message, /^upload of 2048 bytes at 0x08000000: DFU_UPLOAD .*; the device then reports errVENDOR/);
-    assert.match(readErr.hint!, /^read-out protection is probably active, so the memory cannot be read; lifting it with -s :unprotect:force .* makes the chip erase its whole flash/);
+    assert.match(readErr.hint!, /^read-out protection is probably active, so the memory cannot be read; lifting it with an unprotect .* makes the chip erase its whole flash/);
+    assert.match(cliHint(readErr, 'linux')!, /^read-out protection is probably active, so the memory cannot be read; lifting it with -s :unprotect:force .* makes the chip erase its whole flash/);
 
     const dl = bench.ctx();
     const writeErr = await download({ selector: { alt: 0 }, file: writeIn(dir, 'fw.bin', pattern(1000, 1)), dfuse: parseDfuseAddress('0x08000000'), reset: false }, dl).then(
@@ -195,7 +198,7 @@ describe('read-out protection', () => {
     dl.backend.dispose();
     assert.equal(writeErr.code, 'DFU_STATUS');
     assert.equal(writeErr.details['status'], DfuStatus.errVENDOR);
-    assert.match(writeErr.hint!, /-s :unprotect:force/);
+    assert.match(cliHint(writeErr, 'linux')!, /-s :unprotect:force/);
     assert.deepEqual(bench.device().readFlash(0x08000000, 4096), secret, 'nothing was changed');
 
     const events: FlashEvent[] = [];

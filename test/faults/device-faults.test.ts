@@ -17,6 +17,7 @@ import { DfuStatus } from '../../src/dfu/constants.js';
 import type { FlashEvent } from '../../src/dfu/events.js';
 import { Bench, tempDir } from './helpers.js';
 import { actionsFor, calibrate, nthOf, SCENARIOS, type Action, type Scenario } from './matrix.js';
+import { cliHint } from '../../src/cli/hints.js';
 
 /** Requests a device acknowledges without a status of their own. */
 const ACKNOWLEDGED = new Set(['DFU_ABORT', 'DFU_CLRSTATUS']);
@@ -70,7 +71,8 @@ export function checkOutcome(s: Scenario, cell: Scenario['cells'][number], a: Ac
   }
   if (a.name === 'errVENDOR' && !ACKNOWLEDGED.has(cell.request) && (phase === 'upload' || phase === 'verify')) {
     assert.match(error.hint!, /read-out protection is probably active/);
-    assert.match(error.hint!, /-s :unprotect:force .*erase its whole flash/);
+    assert.match(error.hint!, /lifting it with an unprotect .*erase its whole flash/);
+    assert.match(cliHint(error, 'linux')!, /-s :unprotect:force .*erase its whole flash/, 'the CLI names the flag');
   }
 }
 
@@ -230,6 +232,7 @@ describe('named faults', () => {
     ctx.backend.dispose();
     assert.equal(e.code, 'STALL');
     assert.match(e.message, /^verify read of 2048 bytes at 0x08000000: DFU_UPLOAD .* was stalled by 0483:df11 at 1-1; the device then reports errVENDOR \(vendor-specific error\), state dfuERROR$/);
-    assert.match(e.hint!, /^read-out protection is probably active, so the memory cannot be read; lifting it with -s :unprotect:force/);
+    assert.match(e.hint!, /^read-out protection is probably active, so the memory cannot be read; lifting it with an unprotect/);
+    assert.match(cliHint(e, 'linux')!, /^read-out protection is probably active, so the memory cannot be read; lifting it with -s :unprotect:force/);
   });
 });

@@ -6,6 +6,7 @@ import { parseDfuseAddress } from '../../src/dfu/dfuse-address.js';
 import { addDfuSuffix, buildDfuseFile, toIntelHex, toSrec } from '../../src/formats/index.js';
 import type { FirmwareImage } from '../../src/formats/image.js';
 import { dfuRequests, pattern, rig, tempDir, writeTemp } from './helpers.js';
+import { cliHint } from '../../src/cli/hints.js';
 
 const enc = new TextEncoder();
 
@@ -116,7 +117,8 @@ describe('any firmware file, addresses from the file', () => {
     const file = writeTemp(tempDir(), 'fw.bin', enc.encode(toIntelHex(twoSegments(0x08000000))));
     await assert.rejects(download({ selector: {}, file, dfuse: parseDfuseAddress('0x08000000'), reset: false }, r.ctx), (e: unknown) => {
       assert.ok(isDfuFlashError(e, 'FORMAT'));
-      assert.match(e.hint ?? '', /--format bin/);
+      assert.match(e.hint ?? '', /read it as raw binary/);
+      assert.match(cliHint(e, 'linux') ?? '', /--format bin/);
       return true;
     });
     assert.deepEqual(dfuRequests(r.device().transcript), []);

@@ -122,7 +122,7 @@ const COPIED: Record<string, Expect> = {
   'ihex/stm32cubeide-f103-blink.hex': { format: 'ihex', segments: [[0x08000000, 4780]], start: 0x08000391 },
   'ihex/stm32primer2-gnss-main.hex': { format: 'ihex', segments: [[0x08000000, 38168]], start: 0x08000000 },
   'negative/fwupd-example.xdfu': bin(12, { ...ANY, crc: 0x33fe4da4 }),
-  'negative/vlxfirm-proprietary-not-dfu.dfu': { reject: "vlxfirm-proprietary-not-dfu.dfu: the file is named .dfu but has neither a DfuSe prefix nor a DFU suffix ('UFD' signature)", hint: /--format bin/ },
+  'negative/vlxfirm-proprietary-not-dfu.dfu': { reject: "vlxfirm-proprietary-not-dfu.dfu: the file is named .dfu but has neither a DfuSe prefix nor a DFU suffix ('UFD' signature)", hint: /read it as raw binary/ },
   'srec/stm32cubeide-f103-blink.srec': { format: 'srec', segments: [[0x08000000, 4780]], start: 0x08000391, header: 'blink.srec' },
   'srec/stm32primer2-gnss-main.s19': { format: 'srec', segments: [[0x08000000, 38168]], start: 0x08000000, header: 'main.s19' },
   'vectors/fwupd-dfu-builder-vector.dfu': bin(12, { vid: 0x1234, pid: 0x4321, dev: 0xdead, dfu: 0x0100, len: 16, crc: 0x2f4f6d02 }),

@@ -226,7 +226,7 @@ describe('parseMemoryLayout: malformed strings', () => {
         (e: unknown) => {
           assert.ok(e instanceof DfuFlashError);
           assert.equal(e.code, 'LAYOUT');
-          assert.equal(e.message, `Memory layout "${raw}": ${problem}`);
+          assert.equal(e.message, `memory layout "${raw}": ${problem}`);
           assert.match(e.hint ?? '', /@NAME\/0xADDR\/COUNT\*SIZE<unit><type>/);
           assert.equal(e.details['layout'], raw);
           return true;

@@ -5,6 +5,8 @@ import { MAX_BLOCKS_PER_RUN, planDfuDownload, planDfuseDownload } from '../../..
 import type { DownloadPlan } from '../../../src/dfu/plan-types.js';
 import type { FirmwareImage } from '../../../src/formats/image.js';
 import { DfuFlashError, type ErrorCode } from '../../../src/shared/errors.js';
+import { cliHint } from '../../../src/cli/hints.js';
+import { cliWords } from '../../support/message-style.js';
 
 const K = 1024;
 const F4 = parseMemoryLayout('@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg');
@@ -23,12 +25,14 @@ function image(...segments: Array<[number, number]>): FirmwareImage {
 }
 const pages = (...list: Array<[number, number]>) => list.map(([address, size]) => ({ address, size }));
 
-function expectError(fn: () => unknown, code: ErrorCode, message: string, hint?: string): void {
+/** `cli`: the hint the CLI shows (with its flags); the library's own hint names none. */
+function expectError(fn: () => unknown, code: ErrorCode, message: string, cli?: string): void {
   assert.throws(fn, (e: unknown) => {
     assert.ok(e instanceof DfuFlashError, String(e));
     assert.equal(e.code, code);
     assert.equal(e.message, message);
-    if (hint !== undefined) assert.equal(e.hint, hint);
+    assert.deepEqual(cliWords(e.hint ?? ''), [], `the library's hint names no flag: ${e.hint}`);
+    if (cli !== undefined) assert.equal(cliHint(e, 'linux'), cli);
     return true;
   });
 }
@@ -210,15 +214,16 @@ describe('planDfuseDownload: force', () => {
 
 describe('planDfuseDownload: refusals', () => {
   const FIT_HINT =
-    "Check the start address given with -s ADDR and the alt setting (-a): the image must lie inside the alt setting's memory. " +
-    "Use :force only if you know the device's layout string is wrong.";
+    "check the start address given with -s ADDR and the alt setting (-a): the image must lie inside the alt setting's memory; " +
+    "use :force only if you know the device's layout string is wrong";
+  // hint: what the CLI shows (src/cli/hints.ts adds the flags to the library's own hint)
   const cases: Array<{ what: string; run: () => unknown; code: ErrorCode; message: string; hint?: string }> = [
     {
       what: 'image too large for the F4 flash',
       run: () => planDfuseDownload(image([0x08000000, 1024 * K + 2048]), F4, { transferSize: 2048 }),
       code: 'DOES_NOT_FIT',
       message:
-        'Image 0x08000000-0x081007ff (1050624 bytes) does not fit the memory layout "Internal Flash" (0x08000000-0x080fffff): 0x08100000 is outside it',
+        'image 0x08000000-0x081007ff (1050624 bytes) does not fit the memory layout "Internal Flash" (0x08000000-0x080fffff): 0x08100000 is outside it',
       hint: FIT_HINT,
     },
     {
@@ -226,7 +231,7 @@ describe('planDfuseDownload: refusals', () => {
       run: () => planDfuseDownload(image([0x07fff000, 0x2000]), F4, { transferSize: 2048 }),
       code: 'DOES_NOT_FIT',
       message:
-        'Image 0x07fff000-0x08000fff (8192 bytes) does not fit the memory layout "Internal Flash" (0x08000000-0x080fffff): 0x07fff000 is outside it',
+        'image 0x07fff000-0x08000fff (8192 bytes) does not fit the memory layout "Internal Flash" (0x08000000-0x080fffff): 0x07fff000 is outside it',
       hint: FIT_HINT,
     },
     {
@@ -234,30 +239,30 @@ describe('planDfuseDownload: refusals', () => {
       run: () => planDfuseDownload(image([0, 100]), F4, { transferSize: 2048 }),
       code: 'DOES_NOT_FIT',
       message:
-        'Image 0x00000000-0x00000063 (100 bytes) does not fit the memory layout "Internal Flash" (0x08000000-0x080fffff): 0x00000000 is outside it',
+        'image 0x00000000-0x00000063 (100 bytes) does not fit the memory layout "Internal Flash" (0x08000000-0x080fffff): 0x00000000 is outside it',
     },
     {
       what: 'second segment in the gap between option-byte regions',
       run: () => planDfuseDownload(image([0x1ff00000, 40], [0x1ff00800, 8]), L4_OPTION_BYTES, { transferSize: 2048 }),
       code: 'DOES_NOT_FIT',
       message:
-        'Image 0x1ff00000-0x1ff00807 (2056 bytes) does not fit the memory layout "Option Bytes" (0x1ff00000-0x1ff00027, 0x1ff01000-0x1ff01027): 0x1ff00800 is outside it',
+        'image 0x1ff00000-0x1ff00807 (2056 bytes) does not fit the memory layout "Option Bytes" (0x1ff00000-0x1ff00027, 0x1ff01000-0x1ff01027): 0x1ff00800 is outside it',
     },
     {
       what: 'a layout without sectors',
       run: () => planDfuseDownload(image([0x1000, 1]), parseMemoryLayout('@Flash3'), { transferSize: 2048 }),
       code: 'DOES_NOT_FIT',
-      message: 'Image 0x00001000-0x00001000 (1 byte) does not fit the memory layout "Flash3" (no memory at all): 0x00001000 is outside it',
+      message: 'image 0x00001000-0x00001000 (1 byte) does not fit the memory layout "Flash3" (no memory at all): 0x00001000 is outside it',
     },
     {
       what: 'CubeMX bootloader sectors are read-only',
       run: () => planDfuseDownload(image([0x08000000, 100 * K]), CUBEMX, { transferSize: 2048 }),
       code: 'NOT_WRITABLE',
       message:
-        'Sector 0x08000000 (16 KiB, type \'a\' = read-only) of "Internal Flash" is not writable; the image writes 0x08000000-0x08007fff there',
+        'sector 0x08000000 (16 KiB, type \'a\' = read-only) of "Internal Flash" is not writable; the image writes 0x08000000-0x08007fff there',
       hint:
-        'Read-only sectors usually hold a bootloader. The first writable address after it is 0x08008000; ' +
-        'start the image there (-s 0x08008000) if that is where it belongs.',
+        'read-only sectors usually hold a bootloader; the first writable address after it is 0x08008000; ' +
+        'start the image there (-s 0x08008000) if that is where it belongs',
     },
     {
       what: 'Black Magic Probe bootloader area (unaligned start inside it)',
@@ -267,57 +272,57 @@ describe('planDfuseDownload: refusals', () => {
         }),
       code: 'NOT_WRITABLE',
       message:
-        'Sector 0x08001c00 (1 KiB, type \'a\' = read-only) of "Internal Flash" is not writable; the image writes 0x08001c00-0x08001fff there',
+        'sector 0x08001c00 (1 KiB, type \'a\' = read-only) of "Internal Flash" is not writable; the image writes 0x08001c00-0x08001fff there',
       hint:
-        'Read-only sectors usually hold a bootloader. The first writable address after it is 0x08002000; ' +
-        'start the image there (-s 0x08002000) if that is where it belongs.',
+        'read-only sectors usually hold a bootloader; the first writable address after it is 0x08002000; ' +
+        'start the image there (-s 0x08002000) if that is where it belongs',
     },
     {
       what: 'erasable but not writable memory: the hint offers :force',
       run: () => planDfuseDownload(image([0x1000, 10]), parseMemoryLayout('@X/0x1000/2*1Kc,2*1Kg'), { transferSize: 64 }),
       code: 'NOT_WRITABLE',
-      message: 'Sector 0x00001000 (1 KiB, type \'c\' = readable, erasable) of "X" is not writable; the image writes 0x00001000-0x00001009 there',
+      message: 'sector 0x00001000 (1 KiB, type \'c\' = readable, erasable) of "X" is not writable; the image writes 0x00001000-0x00001009 there',
       hint:
-        "The first writable address after it is 0x00001800; start the image there (-s 0x00001800) if that is where it belongs. " +
-        "If the device's layout string mislabels this memory, :force writes anyway.",
+        "the first writable address after it is 0x00001800; start the image there (-s 0x00001800) if that is where it belongs; " +
+        "if the device's layout string mislabels this memory, :force writes anyway",
     },
     {
       what: 'no writable memory anywhere after it',
       run: () => planDfuseDownload(image([0x1400, 10]), parseMemoryLayout('@X/0x1000/2*1Kb'), { transferSize: 64 }),
       code: 'NOT_WRITABLE',
-      message: 'Sector 0x00001400 (1 KiB, type \'b\' = erasable) of "X" is not writable; the image writes 0x00001400-0x00001409 there',
-      hint: "The layout has no writable memory after it. If the device's layout string mislabels this memory, :force writes anyway.",
+      message: 'sector 0x00001400 (1 KiB, type \'b\' = erasable) of "X" is not writable; the image writes 0x00001400-0x00001409 there',
+      hint: "the layout has no writable memory after it; if the device's layout string mislabels this memory, :force writes anyway",
     },
     {
       what: 'image wraps past 4 GiB (even with force)',
       run: () => planDfuseDownload(image([0xfffffff0, 0x20]), F4, { transferSize: 64, force: true }),
       code: 'DOES_NOT_FIT',
-      message: 'Image data at 0xfffffff0 (32 bytes) does not fit in the 32-bit address space',
+      message: 'image data at 0xfffffff0 (32 bytes) does not fit in the 32-bit address space',
     },
     {
       what: 'overlapping image segments',
       run: () => planDfuseDownload(image([0x08000000, 0x100], [0x080000f0, 0x100]), F4, { transferSize: 64 }),
       code: 'FORMAT',
-      message: 'Image segments overlap: the segment at 0x080000f0 starts before 0x08000100, where the previous one ends',
+      message: 'image segments overlap: the segment at 0x080000f0 starts before 0x08000100, where the previous one ends',
     },
     {
       what: 'transfer size 0',
       run: () => planDfuseDownload(image([0x08000000, 1]), F4, { transferSize: 0 }),
       code: 'USAGE',
-      message: 'Transfer size 0 is not an integer from 1 to 65535',
-      hint: 'Pass -t with a size in bytes such as 1024 or 2048, or leave it out to use the device-reported wTransferSize.',
+      message: 'transfer size 0 is not an integer from 1 to 65535',
+      hint: 'pass -t with a size in bytes such as 1024 or 2048, or leave it out to use the device-reported wTransferSize',
     },
     {
       what: 'transfer size 65536',
       run: () => planDfuseDownload(image([0x08000000, 1]), F4, { transferSize: 65536 }),
       code: 'USAGE',
-      message: 'Transfer size 65536 is not an integer from 1 to 65535',
+      message: 'transfer size 65536 is not an integer from 1 to 65535',
     },
     {
       what: 'leave address beyond 32 bits',
       run: () => planDfuseDownload(image([0x08000000, 1]), F4, { transferSize: 2048, leave: true, leaveAddress: 2 ** 32 }),
       code: 'USAGE',
-      message: 'Leave address 4294967296 is not a 32-bit address',
+      message: 'leave address 4294967296 is not a 32-bit address',
     },
   ];
   for (const c of cases) {
@@ -329,7 +334,7 @@ describe('planDfuseDownload: refusals', () => {
       () => planDfuseDownload(image([0x08000000, 10]), CUBEMX, { transferSize: 2048 }),
       (e: unknown) => {
         assert.ok(e instanceof DfuFlashError);
-        assert.deepEqual(e.details, { address: 0x08000000, type: 'a', region: 'Internal Flash', layout: CUBEMX.raw });
+        assert.deepEqual(e.details, { reason: 'sector-not-writable', address: 0x08000000, type: 'a', readOnly: true, firstWritable: 0x08008000, region: 'Internal Flash', layout: CUBEMX.raw });
         return true;
       },
     );
@@ -360,6 +365,6 @@ describe('planDfuDownload (DFU 1.1)', () => {
     assert.equal(planDfuDownload(new Uint8Array(0), { transferSize: 1023 }).totals.blocks, 0);
   });
   test('bad transfer size', () => {
-    expectError(() => planDfuDownload(new Uint8Array(1), { transferSize: 1.5 }), 'USAGE', 'Transfer size 1.5 is not an integer from 1 to 65535');
+    expectError(() => planDfuDownload(new Uint8Array(1), { transferSize: 1.5 }), 'USAGE', 'transfer size 1.5 is not an integer from 1 to 65535');
   });
 });

@@ -5,6 +5,7 @@ import { buildDfuseFile } from '../../../src/formats/dfuse-file.js';
 import { detectFormat, extensionOf, parseFirmware, type FirmwareFormat } from '../../../src/formats/detect.js';
 import { buildElf32 } from './elf-builder.js';
 import { ascii, expectFormatError, fixture, fromHex, plainSegments } from './helpers.js';
+import { cliHint } from '../../../src/cli/hints.js';
 
 const hexText = fixture('pattern-100_0x0800ffd0.hex');
 const srecText = fixture('pattern-100_s3.srec');
@@ -64,10 +65,12 @@ describe('parseFirmware', () => {
 
   test('Intel HEX or S-records named .bin are refused, with the way out in the hint', () => {
     const e = expectFormatError(() => parseFirmware(hexText, { fileName: 'build/app.bin' }), 'build/app.bin: the file is named .bin but holds Intel HEX text');
-    assert.match(e.hint ?? '', /--format bin/);
+    assert.match(e.hint ?? '', /read it as raw binary/);
     assert.match(e.hint ?? '', /rename it to \.hex/);
+    assert.match(cliHint(e, 'linux') ?? '', /rename it to \.hex .*--format bin/, 'the CLI names the flag');
     const s = expectFormatError(() => parseFirmware(srecText, { fileName: 'app.BIN' }), 'holds Motorola S-record text');
-    assert.match(s.hint ?? '', /--format bin/);
+    assert.match(s.hint ?? '', /rename it to \.srec .*read it as raw binary/);
+    assert.match(cliHint(s, 'linux') ?? '', /rename it to \.srec .*--format bin/);
   });
 
   test('a damaged HEX file named .bin is refused too, and names the problem line without .bin', () => {
@@ -116,7 +119,8 @@ describe('parseFirmware', () => {
 
   test('a .dfu file with neither DfuSe prefix nor suffix is refused; --format bin takes it', () => {
     const e = expectFormatError(() => parseFirmware(raw, { fileName: 'fw.dfu' }), "fw.dfu: the file is named .dfu but has neither a DfuSe prefix nor a DFU suffix ('UFD' signature)");
-    assert.match(e.hint ?? '', /--format bin/);
+    assert.match(e.hint ?? '', /read it as raw binary/);
+    assert.match(cliHint(e, 'linux') ?? '', /--format bin/);
     assert.equal(parseFirmware(raw, { fileName: 'fw.dfu', format: 'bin' }).segments[0]?.data.length, 100);
     assert.equal(parseFirmware(addDfuSuffix(raw), { fileName: 'fw.dfu' }).suffix?.length, 16);
   });
