@@ -5,7 +5,7 @@
  * src/ops, src/api; src/transport was the exception and now follows it):
  *
  * - a message or a hint starts with a lower-case letter, a digit, a quote, a
- *   bracket or a modifier (':leave'), or with a name that keeps its capitals
+ *   bracket, a modifier (':leave') or (in the CLI) a flag, or with a name that keeps its capitals
  *   (ELF, DfuSe, USB, STM32, Windows…); so does each of its "where: what"
  *   parts ("fw.hex: line 3: checksum is 0x12, expected 0x34");
  * - it does not end with a full stop, and sentences are joined with ";" or
@@ -36,7 +36,7 @@ function isName(word: string): boolean {
 
 /** Whether a text (or one of its parts) starts as the style wants. */
 export function startsWell(text: string): boolean {
-  if (/^[a-z0-9"'(`[\u2026.<~/@*:]/.test(text)) return true;
+  if (/^[a-z0-9"'(`[\u2026.<~/@*:-]/.test(text)) return true;
   const word = /^[A-Za-z][A-Za-z0-9_-]*/.exec(text)?.[0];
   return word !== undefined && (isName(word) || isName(word.replace(/-.*$/, '')));
 }

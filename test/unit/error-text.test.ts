@@ -73,6 +73,18 @@ test('every message and hint below src/cli is in the one style, and no hint name
   assert.deepEqual(SITES.flatMap(problems), []);
 });
 
+test('the CLI\'s own messages and hints (src/cli) are in the same style; they may name their flags', () => {
+  const cliSites = sourceFiles(join(SRC, 'cli')).flatMap((p) => texts.sites(p));
+  assert.ok(cliSites.length >= 50, `CLI sites found: ${cliSites.length}`);
+  const found = cliSites.flatMap((site) =>
+    site.shapes.flatMap((shape) => {
+      const text = withHoles(shape);
+      return site.kind === 'hint' && text === '' ? [] : styleProblems(text, site.kind).map((p) => `${site.file}:${site.line}: ${p}`);
+    }),
+  );
+  assert.deepEqual([...new Set(found)], []);
+});
+
 // ---------------------------------------------------------------------------
 // The checker itself: it must catch what the style forbids.
 
