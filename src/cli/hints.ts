@@ -110,6 +110,7 @@ const BY_REASON: Record<string, HintFor> = {
   'dfu-named-not-dfu': () => 'this is not a DFU file (it may be encrypted or meant for another tool); pass --format bin to flash its bytes as they are',
   'wrong-format': (e) => (e.hint === undefined ? undefined : `${e.hint}; --format chooses it (${INPUT_FORMATS.join(', ')})`),
   'damaged-suffix': (e) => (e.hint === undefined ? undefined : `${e.hint} (dfu-flash suffix remove, then dfu-flash suffix add)`),
+  'internal-error': () => 'this is a bug: please report it with the output of -v',
   'suffix-exists': () => 'remove the existing suffix first (dfu-flash suffix remove)',
 };
 

@@ -37,7 +37,7 @@ interface Running {
 function asFlashError(e: unknown): DfuFlashError {
   if (isDfuFlashError(e)) return e;
   const message = e instanceof Error ? e.message : String(e);
-  return new DfuFlashError('INTERNAL', `internal error: ${message}`, { hint: 'this is a bug: please report it with the output of -v', cause: e });
+  return new DfuFlashError('INTERNAL', `internal error: ${message}`, { hint: 'this is a bug: please report it with the error and its cause', cause: e, details: { reason: 'internal-error' } });
 }
 
 export class Station<D = unknown> {

@@ -36,7 +36,7 @@ function isName(word: string): boolean {
 
 /** Whether a text (or one of its parts) starts as the style wants. */
 export function startsWell(text: string): boolean {
-  if (/^[a-z0-9"'(`[\u2026.<~/@*:-]/.test(text)) return true;
+  if (/^[a-z0-9"'(`[{\u2026.<~/@*:-]/.test(text)) return true;
   const word = /^[A-Za-z][A-Za-z0-9_-]*/.exec(text)?.[0];
   return word !== undefined && (isName(word) || isName(word.replace(/-.*$/, '')));
 }

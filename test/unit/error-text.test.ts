@@ -38,7 +38,9 @@ import { mapWebUsbError } from '../../src/transport/webusb/webusb-errors.js';
 const SRC = fileURLToPath(new URL('../../../src', import.meta.url));
 /** The simulated browser's DOMException texts are the browsers' words, copied as they are. */
 const FOREIGN = [join(SRC, 'sim', 'webusb', 'dom-errors.ts')];
-const LIBRARY = sourceFiles(SRC).filter((p) => !p.startsWith(join(SRC, 'cli')) && !FOREIGN.includes(p));
+/** Outside src/cli but the CLI's own: web-host serves and builds the site for `dfu-flash web` and is imported only by src/cli. */
+const CLI_ONLY = [join(SRC, 'cli'), join(SRC, 'web-host')];
+const LIBRARY = sourceFiles(SRC).filter((p) => !CLI_ONLY.some((d) => p.startsWith(d + '/')) && !FOREIGN.includes(p));
 const texts = new SourceTexts(SRC);
 const SITES: TextSite[] = LIBRARY.flatMap((p) => texts.sites(p));
 
@@ -73,8 +75,8 @@ test('every message and hint below src/cli is in the one style, and no hint name
   assert.deepEqual(SITES.flatMap(problems), []);
 });
 
-test('the CLI\'s own messages and hints (src/cli) are in the same style; they may name their flags', () => {
-  const cliSites = sourceFiles(join(SRC, 'cli')).flatMap((p) => texts.sites(p));
+test('the CLI\'s own messages and hints (src/cli, src/web-host) are in the same style; they may name their flags', () => {
+  const cliSites = CLI_ONLY.flatMap((d) => sourceFiles(d)).flatMap((p) => texts.sites(p));
   assert.ok(cliSites.length >= 50, `CLI sites found: ${cliSites.length}`);
   const found = cliSites.flatMap((site) =>
     site.shapes.flatMap((shape) => {
