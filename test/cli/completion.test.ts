@@ -13,6 +13,7 @@ import { COMMANDS } from '../../src/cli/program.js';
 import { SIM_PROFILES } from '../../src/sim/index.js';
 import { memoryIo } from './helpers.js';
 import { withTempDir } from './tmp-dir.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 async function script(shell: string): Promise<string> {
   const io = memoryIo();
@@ -53,7 +54,7 @@ describe('what the scripts cover', () => {
   });
 });
 
-describe('bash', { skip: has('bash') ? false : 'bash is not installed' }, () => {
+describeOrSkip('bash', has('bash') ? false : 'bash is not installed', () => {
   const cases: [string[], string[]][] = [
     [['dfu-flash', ''], [...COMMANDS, '-h', '--help', '-V', '--version']],
     [['dfu-flash', 'do'], ['download', 'doctor']],
@@ -97,7 +98,7 @@ describe('bash', { skip: has('bash') ? false : 'bash is not installed' }, () => 
     }));
 });
 
-describe('zsh', { skip: has('zsh') ? false : 'zsh is not installed' }, () => {
+describeOrSkip('zsh', has('zsh') ? false : 'zsh is not installed', () => {
   test('parses, and completes through compinit (zpty)', () =>
     withTempDir(async (dir) => {
       await writeFile(join(dir, '_dfu-flash'), await script('zsh'));
@@ -123,7 +124,7 @@ print -r -- $all
     }));
 });
 
-describe('fish', { skip: has('fish') ? false : 'fish is not installed' }, () => {
+describeOrSkip('fish', has('fish') ? false : 'fish is not installed', () => {
   test('parses, and complete -C offers the right words', () =>
     withTempDir(async (dir) => {
       const file = join(dir, 'dfu-flash.fish');

@@ -11,6 +11,7 @@ import { run } from '../../src/cli/main.js';
 import { parseFirmware } from '../../src/formats/index.js';
 import { memoryIo } from './helpers.js';
 import { FORMATS, GENERATED, HAVE_GENERATED, HAVE_REAL, REAL, listDir, withTempDir } from './tmp-dir.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const NO_GENERATED = HAVE_GENERATED ? false : 'no ../shared/fixtures/real/generated/dfuse-pack (dfu-util 0.11 reference outputs)';
 
@@ -20,7 +21,7 @@ async function convert(dir: string, argv: string[]): Promise<{ code: number; out
   return { code, out: io.out(), err: io.err() };
 }
 
-describe('convert → .dfu equals dfuse-pack', { skip: NO_GENERATED }, () => {
+describeOrSkip('convert → .dfu equals dfuse-pack', NO_GENERATED, () => {
   const cases: { name: string; argv: (dir: string) => string[]; expected: string }[] = [
     {
       name: 'raw binary at an address (dfuse-pack -b 0x08000000:vectors_like_256.bin)',

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { run } from '../../src/cli/main.js';
 import { memoryIo } from './helpers.js';
 import { GENERATED, HAVE_GENERATED, listDir, withTempDir } from './tmp-dir.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const SKIP = HAVE_GENERATED ? false : 'no ../shared/fixtures/real/generated (reference outputs of dfu-util 0.11)';
 
@@ -57,7 +58,7 @@ function recordedRuns(): { adds: AddRun[]; checks: Map<string, Record<string, st
 
 const { adds, checks } = recordedRuns();
 
-describe('suffix add: byte-identical to dfu-suffix -a', { skip: SKIP }, () => {
+describeOrSkip('suffix add: byte-identical to dfu-suffix -a', SKIP, () => {
   test('the transcript has the runs this suite replays', () => {
     assert.ok(adds.length >= 12, `found ${adds.length} dfu-suffix -a runs`);
     assert.ok(adds.some((a) => a.exit === 65), 'including the refused second suffix');
@@ -87,7 +88,7 @@ describe('suffix add: byte-identical to dfu-suffix -a', { skip: SKIP }, () => {
   }
 });
 
-describe('suffix check: the fields dfu-suffix -c printed', { skip: SKIP }, () => {
+describeOrSkip('suffix check: the fields dfu-suffix -c printed', SKIP, () => {
   for (const [file, fields] of checks) {
     if (!existsSync(join(GENERATED, file))) continue;
     test(file, async () => {
@@ -135,7 +136,7 @@ describe('suffix check: the fields dfu-suffix -c printed', { skip: SKIP }, () =>
     }));
 });
 
-describe('suffix remove', { skip: SKIP }, () => {
+describeOrSkip('suffix remove', SKIP, () => {
   test('in place: byte-identical to dfu-suffix -D', () =>
     withTempDir(async (dir) => {
       await copyFile(join(GENERATED, 'suffix', 'random_1000_v2341_p035b_dffff.dfu'), join(dir, 'fw.dfu'));
@@ -200,7 +201,7 @@ describe('suffix usage errors', () => {
 
 const DFU_SUFFIX = spawnSync('dfu-suffix', ['-V'], { encoding: 'utf8' }).status === 0 ? 'dfu-suffix' : undefined;
 
-describe('live against dfu-suffix', { skip: DFU_SUFFIX === undefined ? 'dfu-suffix is not installed' : false }, () => {
+describeOrSkip('live against dfu-suffix', DFU_SUFFIX === undefined ? 'dfu-suffix is not installed' : false, () => {
   test('random payloads and ids: the same bytes', () =>
     withTempDir(async (dir) => {
       let seed = 12345;

@@ -2,12 +2,13 @@
  * The built CLI, through the `usb` package and real libusb, against emulated
  * devices (umockdev) — and dfu-util 0.11 against the same devices.
  */
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { dfuUtilAvailable, runWithDevices, umockdevAvailable } from './harness/run.js';
 import { pattern as patternBytes } from '../support/pattern.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const harness = umockdevAvailable();
 const skip = harness.ok ? false : `umockdev harness unavailable: ${harness.reason}`;
@@ -25,7 +26,7 @@ function dfuRequests(transcript: { request: string }[]): string[] {
   return transcript.map((e) => e.request).filter((r) => r.startsWith('DFU_'));
 }
 
-describe('dfu-flash through libusb (umockdev)', { skip }, () => {
+describeOrSkip('dfu-flash through libusb (umockdev)', skip, () => {
   test('list shows the F4 ROM: four alt settings with their names, and the serial', async () => {
     const r = await runWithDevices({ profiles: [{ profile: 'stm32f4-sysboot', serial: '3276376D3334', port: '1.4' }], command: [...CLI, 'list', '--json'] });
     assert.equal(r.code, 0, r.stderr);
@@ -138,7 +139,7 @@ describe('dfu-flash through libusb (umockdev)', { skip }, () => {
   });
 });
 
-describe('dfu-util 0.11 on the same devices', { skip: skip || (dfuUtil.ok ? false : dfuUtil.reason!) }, () => {
+describeOrSkip('dfu-util 0.11 on the same devices', skip || (dfuUtil.ok ? false : dfuUtil.reason!), () => {
   test('dfu-util and dfu-flash produce the same flash contents on the F4 ROM', async () => {
     const opts = {
       profiles: ['stm32f4-sysboot'],

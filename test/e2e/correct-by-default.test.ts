@@ -5,10 +5,11 @@
  * unreadable strings is reset and flashed; dfu-util's run-time -d follows the
  * board into DFU mode; global options may come before the command.
  */
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runWithDevices, umockdevAvailable } from './harness/run.js';
 import { pattern } from '../support/pattern.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const harness = umockdevAvailable();
 const skip = harness.ok ? false : `umockdev harness unavailable: ${harness.reason}`;
@@ -20,7 +21,7 @@ function resultLine(stdout: string): Record<string, unknown> {
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
 }
 
-describe('correct by default (umockdev)', { skip }, () => {
+describeOrSkip('correct by default (umockdev)', skip, () => {
   test('a block programmed wrong, no flag given: non-zero exit naming the address, and no leave', async () => {
     const r = await runWithDevices({
       profiles: [{ profile: 'stm32f4-sysboot', faults: [{ request: 'DFU_DNLOAD', nth: 5, action: 'corrupt' }] }],

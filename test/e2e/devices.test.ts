@@ -3,16 +3,17 @@
  * (umockdev): runtime → DFU with hotplug re-enumeration, bitWillDetach,
  * unrelated runtime devices, several boards at once, dfu-util command lines.
  */
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runWithDevices, umockdevAvailable } from './harness/run.js';
 import { pattern } from '../support/pattern.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const harness = umockdevAvailable();
 const skip = harness.ok ? false : `umockdev harness unavailable: ${harness.reason}`;
 const CLI = ['node', 'bin/dfu-flash'];
 
-describe('devices as they really behave (umockdev)', { skip }, () => {
+describeOrSkip('devices as they really behave (umockdev)', skip, () => {
   test('one download on a runtime-mode app: detached, found again in DFU mode, flashed — well under 5 s', async () => {
     const fw = pattern(20_000, 1);
     const r = await runWithDevices({

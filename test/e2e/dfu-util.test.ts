@@ -3,9 +3,10 @@
  * tested on: proof that the harness serves the reference peer, and the
  * reference runs the lead compares dfu-flash against.
  */
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dfuUtilAvailable, runWithDevices, umockdevAvailable } from './harness/run.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const harness = umockdevAvailable();
 const dfuUtil = dfuUtilAvailable();
@@ -14,7 +15,7 @@ const skip = !harness.ok ? `umockdev harness unavailable: ${harness.reason}` : !
 /** 2840 bytes of deterministic data (the size of a small blink build); the suite must not depend on ../shared being present. */
 const FIRMWARE = Buffer.from(Array.from({ length: 2840 }, (_, i) => (i * 151 + 7) & 0xff));
 
-describe('dfu-util against emulated devices', { skip }, () => {
+describeOrSkip('dfu-util against emulated devices', skip, () => {
   test('dfu-util -l lists the F4 bootloader: four alt names, serial, path', async () => {
     const r = await runWithDevices({
       profiles: [{ profile: 'stm32f4-sysboot', serial: '3276376D3334', port: '1.4' }],

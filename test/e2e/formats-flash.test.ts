@@ -3,12 +3,13 @@
  * (umockdev): addresses from the file, DfuSe targets, suffix checks, verify,
  * skip-unchanged.
  */
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runWithDevices, umockdevAvailable } from './harness/run.js';
 import { pattern } from '../support/pattern.js';
 import { addDfuSuffix, buildDfuseFile, toIntelHex } from '../../src/formats/index.js';
 import type { FirmwareImage } from '../../src/formats/image.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const harness = umockdevAvailable();
 const skip = harness.ok ? false : `umockdev harness unavailable: ${harness.reason}`;
@@ -20,7 +21,7 @@ function image(segments: [number, Uint8Array][]): FirmwareImage {
 
 const dfuRequests = (t: { request: string }[]) => t.filter((e) => e.request.startsWith('DFU_'));
 
-describe('firmware files through libusb (umockdev)', { skip }, () => {
+describeOrSkip('firmware files through libusb (umockdev)', skip, () => {
   test('fw.hex on the F4 ROM (no -s) lands at the addresses in the file', async () => {
     const a = pattern(5000, 1);
     const b = pattern(3000, 2);

@@ -1,8 +1,9 @@
 /** The harness itself: pass-through of exit status and output, files, the deadline, no stray processes. */
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { PYTHON, runWithDevices, umockdevAvailable } from './harness/run.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const available = umockdevAvailable();
 const skip = available.ok ? false : `umockdev harness unavailable: ${available.reason}`;
@@ -16,7 +17,7 @@ function running(pid: number): boolean {
   }
 }
 
-describe('umockdev harness', { skip }, () => {
+describeOrSkip('umockdev harness', skip, () => {
   test('exit status, stdout, stderr and stdin pass through untouched; files land in {dir}; the command sees the testbed', async () => {
     const r = await runWithDevices({
       profiles: ['dapboot'],

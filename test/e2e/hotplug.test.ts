@@ -5,10 +5,11 @@
  * dispose(): a watch that kept the event loop alive would be killed at the
  * deadline instead (exit 124).
  */
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { REPO_ROOT, runWithDevices, umockdevAvailable, type RunResult } from './harness/run.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const available = umockdevAvailable();
 const skip = available.ok ? false : `umockdev harness unavailable: ${available.reason}`;
@@ -39,7 +40,7 @@ function lines(r: RunResult): ProbeLine[] {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-describe('libusb hotplug: watch() in a running program', { skip }, () => {
+describeOrSkip('libusb hotplug: watch() in a running program', skip, () => {
   test('devices plugged in at different times on different ports, one pulled out: every change calls back, list() shows it, the program exits by itself', async () => {
     const r = await runWithDevices({
       profiles: [

@@ -3,9 +3,10 @@
  * against emulated devices (umockdev) driven by src/sim. Each test runs
  * test/e2e/scripts/usb-probe.ts as the host program.
  */
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runWithDevices, umockdevAvailable, type RunResult } from './harness/run.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const available = umockdevAvailable();
 const skip = available.ok ? false : `umockdev harness unavailable: ${available.reason}`;
@@ -24,7 +25,7 @@ const F4_ALTS = [
   '@Device Feature/0xFFFF0000/01*004 g',
 ];
 
-describe('libusb backend against an emulated STM32F4 system bootloader', { skip }, () => {
+describeOrSkip('libusb backend against an emulated STM32F4 system bootloader', skip, () => {
   test('list() shows ids, strings, port path, four alt settings with exact names and the functional descriptor', async () => {
     const r = await runWithDevices({
       profiles: [{ profile: 'stm32f4-sysboot', serial: '3276376D3334', port: '1.4' }],

@@ -5,17 +5,18 @@
  * dates every request and reply by the host's own URB times, and every run
  * fails on an early poll (runWithDevices); these runs flash whole images.
  */
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runWithDevices, umockdevAvailable } from './harness/run.js';
 import { pattern } from '../support/pattern.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const harness = umockdevAvailable();
 const skip = harness.ok ? false : `umockdev harness unavailable: ${harness.reason}`;
 const CLI = ['node', 'bin/dfu-flash'];
 const WAIT_STATES = new Set(['dfuDNBUSY', 'dfuDNLOAD-SYNC', 'dfuMANIFEST', 'dfuMANIFEST-SYNC']);
 
-describe('poll timeouts of 0–5 ms through libusb (short-poll timing)', { skip }, () => {
+describeOrSkip('poll timeouts of 0–5 ms through libusb (short-poll timing)', skip, () => {
   test('F4 ROM, 100 KiB, three runs in a row (the last with :leave): the image lands, no GETSTATUS before its bwPollTimeout', async () => {
     const image = pattern(100 * 1024, 77);
     const run = (s: string): string => [...CLI, 'download', '-a', '0', '-s', s, '{dir}/fw.bin'].join(' ');

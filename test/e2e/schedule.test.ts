@@ -3,12 +3,13 @@
  * unplugAfter / unplugOn / name): what real programs see when devices arrive
  * and leave while they run, and the harness refusing schedules that cannot be.
  */
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pattern } from '../support/pattern.js';
 import { toHex } from './harness/hex.js';
 import { REPO_ROOT, dfuUtilAvailable, runWithDevices, umockdevAvailable, type DeviceSpec } from './harness/run.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const available = umockdevAvailable();
 const skip = available.ok ? false : `umockdev harness unavailable: ${available.reason}`;
@@ -23,7 +24,7 @@ interface Attempt {
   error?: { code: string };
 }
 
-describe('harness schedule', { skip }, () => {
+describeOrSkip('harness schedule', skip, () => {
   for (const [when, expected] of [
     ['after', [true, true, 'DEVICE_GONE']],
     ['before', [true, 'DEVICE_GONE', 'DEVICE_GONE']],

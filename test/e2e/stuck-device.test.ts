@@ -4,10 +4,11 @@
  * (freed by DFU_ABORT, by the DFU_CLRSTATUS pair, by a USB reset, by nothing)
  * meets the built CLI; the device's own transcript shows what was sent.
  */
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runWithDevices, umockdevAvailable } from './harness/run.js';
 import { pattern } from '../support/pattern.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const harness = umockdevAvailable();
 const skip = harness.ok ? false : `umockdev harness unavailable: ${harness.reason}`;
@@ -19,7 +20,7 @@ const TWICE = ['sh', '-c', `${DOWNLOAD.join(' ')}; echo "first run: exit $?" >&2
 const recoveryRequests = (transcript: { request: string }[]): string[] =>
   transcript.map((e) => e.request).filter((r) => r === 'DFU_ABORT' || r === 'DFU_CLRSTATUS' || r === 'BUS_RESET');
 
-describe('stuck devices through libusb', { skip }, () => {
+describeOrSkip('stuck devices through libusb', skip, () => {
   test('left stuck until the DFU_CLRSTATUS pair: the run frees it (ABORT stalls, the pair works) and flashes the image', async () => {
     const r = await runWithDevices({
       profiles: [{ profile: 'stm32f4-sysboot', faults: [{ request: 'DFU_GETSTATUS', nth: 1, action: { stuck: 'clrstatus', pollMs: 20 } }] }],

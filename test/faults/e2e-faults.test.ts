@@ -6,13 +6,14 @@
  * still there, the same command run again in the same session succeeds.
  * Skipped, with the reason, when umockdev is not available.
  */
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DfuStatus } from '../../src/dfu/constants.js';
 import type { SimFaultSpec } from '../../src/sim/index.js';
 import { runWithDevices, umockdevAvailable } from '../e2e/harness/run.js';
 import { pattern } from './helpers.js';
 import { calibrate, nthOf, SCENARIOS } from './matrix.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const harness = umockdevAvailable();
 const skip = harness.ok ? false : `umockdev harness unavailable: ${harness.reason}`;
@@ -33,7 +34,7 @@ async function nth(scenario: number, step: string, request: SimFaultSpec['reques
   return nthOf(await calibrate(s), { step: step as never, request: request as never, k });
 }
 
-describe('device faults through libusb (umockdev)', { skip }, () => {
+describeOrSkip('device faults through libusb (umockdev)', skip, () => {
   test('a stalled ERASE: exit 74, the stall and the status after it on stderr, a hint; the rerun succeeds', async () => {
     const faults: SimFaultSpec[] = [{ request: 'DFU_DNLOAD', nth: await nth(0, 'erase', 'DFU_DNLOAD', 2), action: 'stall' }];
     const r = await runWithDevices({

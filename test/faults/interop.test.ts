@@ -5,7 +5,7 @@
  * dfu-flash; every field of `dfu-util -l` is in `dfu-flash list --json`.
  * Skipped, with the reason, when umockdev or dfu-util is not available.
  */
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { addDfuSuffix, buildDfuseFile } from '../../src/formats/index.js';
 import { appendDfuSuffix } from '../../src/formats/dfu-suffix.js';
 import { dfuUtilAvailable, REPO_ROOT, runWithDevices, umockdevAvailable, type RunOptions } from '../e2e/harness/run.js';
 import { pattern, tempDir, writeIn } from './helpers.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const harness = umockdevAvailable();
 const dfuUtil = dfuUtilAvailable();
@@ -41,7 +42,7 @@ const F4: Case = { name: 'F4 ROM', profile: 'stm32f4-sysboot', alt: '0', address
 const CUBEMX: Case = { name: 'CubeMX bootloader', profile: 'stm32f1-cubemx', alt: '0', address: 0x08008000, data: Buffer.from(pattern(30_000, 32)) };
 const hex = (n: number): string => '0x' + n.toString(16).padStart(8, '0');
 
-describe('interop with dfu-util 0.11 (umockdev)', { skip }, () => {
+describeOrSkip('interop with dfu-util 0.11 (umockdev)', skip, () => {
   for (const c of [F4, CUBEMX]) {
     test(`${c.name}: dfu-flash writes, dfu-util -U reads back the same bytes`, async () => {
       const s = await session(
@@ -191,7 +192,7 @@ interface ListedJson {
   alts: { interfaceNumber: number; alternateSetting: number; name?: string }[];
 }
 
-describe('dfu-suffix 0.11 accepts the files dfu-flash writes (no device needed)', { skip: dfuSuffixOk ? false : 'dfu-suffix is not installed (apt-get install dfu-util)' }, () => {
+describeOrSkip('dfu-suffix 0.11 accepts the files dfu-flash writes (no device needed)', dfuSuffixOk ? false : 'dfu-suffix is not installed (apt-get install dfu-util)', () => {
   const cases: [string, Uint8Array, RegExp][] = [
     ['addDfuSuffix, 0483:df11 bcdDevice 2200', addDfuSuffix(pattern(1000, 1), { idVendor: 0x0483, idProduct: 0xdf11, bcdDevice: 0x2200 }), /BCD device:\s+0x2200[\s\S]*Product ID:\s+0xdf11[\s\S]*Vendor ID:\s+0x0483/i],
     ['addDfuSuffix, all "any"', addDfuSuffix(pattern(10, 2)), /Product ID:\s+0xffff[\s\S]*Vendor ID:\s+0xffff/i],

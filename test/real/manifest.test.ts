@@ -2,7 +2,7 @@
  * Every file listed in the shared MANIFEST.md is unmodified (size, SHA-256)
  * and parses — or is refused — as the MANIFEST says.
  */
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { parseFirmware } from '../../src/formats/detect.js';
@@ -11,6 +11,7 @@ import { parseDfuSuffix } from '../../src/formats/dfu-suffix.js';
 import type { FirmwareImage } from '../../src/formats/image.js';
 import { expectFormatError } from '../unit/formats/helpers.js';
 import { manifestEntries, readReal, readRealText, skipUnlessReal } from './real-fixtures.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 interface SuffixExpect {
   vid: number;
@@ -195,7 +196,7 @@ function generatedRows(): Map<string, Expect> {
 const ranges = (image: FirmwareImage): Ranges => image.segments.map((s) => [s.address, s.data.length]);
 const NOT_FIRMWARE = /^(logs\/|generated\/tool-output\/|generated\/commands\.log$|generated\/inputs\.sha256$)/;
 
-describe('real fixtures: MANIFEST.md', skipUnlessReal, () => {
+describeOrSkip('real fixtures: MANIFEST.md', skipUnlessReal.skip, () => {
   const entries = skipUnlessReal.skip === false ? manifestEntries() : [];
   const expectations = skipUnlessReal.skip === false ? new Map([...Object.entries(COPIED), ...generatedRows()]) : new Map<string, Expect>();
 

@@ -3,7 +3,7 @@
  * outcome is either a well-formed image or a FORMAT error, never a crash.
  * Also the targeted damage a user meets: truncated downloads.
  */
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseFirmware } from '../../src/formats/detect.js';
@@ -11,11 +11,12 @@ import { dfuCrc } from '../../src/formats/crc32.js';
 import { editsArb, mutateSigned, parsesOrFormatError, textEditsArb } from '../unit/formats/arbitraries.js';
 import { expectFormatError, resign } from '../unit/formats/helpers.js';
 import { listReal, readReal, skipUnlessReal } from './real-fixtures.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const real = skipUnlessReal.skip === false;
 const name = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
-describe('real fixtures: mutations', skipUnlessReal, () => {
+describeOrSkip('real fixtures: mutations', skipUnlessReal.skip, () => {
   const binaryFiles = real ? [...listReal('dfuse'), ...listReal('elf'), ...listReal('dfu-suffix'), ...listReal('vectors'), ...listReal('generated/dfuse-pack')] : [];
   const textFiles = real ? [...listReal('ihex'), ...listReal('srec')] : [];
 

@@ -4,7 +4,7 @@
  * the command lines in generated/commands.log), and our parsers report what
  * `dfu-suffix -c` and `dfuse-pack -d` reported.
  */
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { parseSrec } from '../../src/formats/srec.js';
 import { expectFormatError } from '../unit/formats/helpers.js';
 import { listReal, readReal, readRealText, realDir, skipUnlessReal } from './real-fixtures.js';
 import { dfusePackDump, hexValue, parseToolLog, splitOptions, suffixReport, type LoggedCommand } from './tool-log.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const real = skipUnlessReal.skip === false;
 const log: LoggedCommand[] = real ? parseToolLog(readRealText('generated/commands.log')) : [];
@@ -27,7 +28,7 @@ function definedFields(fields: Record<string, number | undefined>): Record<strin
   return Object.fromEntries(Object.entries(fields).filter((e): e is [string, number] => e[1] !== undefined));
 }
 
-describe('dfu-suffix: byte-identical output', skipUnlessReal, () => {
+describeOrSkip('dfu-suffix: byte-identical output', skipUnlessReal.skip, () => {
   const adds = log.filter((c) => c.argv[0] === 'dfu-suffix' && c.argv.includes('-a') && c.argv.at(-1)!.startsWith('suffix/'));
 
   test('commands.log covers every generated/suffix/*.dfu', () => {
@@ -68,7 +69,7 @@ describe('dfu-suffix: byte-identical output', skipUnlessReal, () => {
   });
 });
 
-describe('dfuse-pack: byte-identical output', skipUnlessReal, () => {
+describeOrSkip('dfuse-pack: byte-identical output', skipUnlessReal.skip, () => {
   const packs = log.filter((c) => c.argv[0] === 'dfuse-pack' && !c.argv.includes('-d'));
 
   /** dfuse-pack -b ADDR[@ALT]:FILE groups elements into one Target per alt, in order of first use. */
@@ -117,7 +118,7 @@ describe('dfuse-pack: byte-identical output', skipUnlessReal, () => {
   });
 });
 
-describe('our parsers agree with dfu-suffix -c and dfuse-pack -d', skipUnlessReal, () => {
+describeOrSkip('our parsers agree with dfu-suffix -c and dfuse-pack -d', skipUnlessReal.skip, () => {
   const transcripts: [string, LoggedCommand[]][] = real
     ? [
         ['generated', log],
@@ -151,7 +152,7 @@ describe('our parsers agree with dfu-suffix -c and dfuse-pack -d', skipUnlessRea
   }
 });
 
-describe('test-vectors.md: real-file CRCs', skipUnlessReal, () => {
+describeOrSkip('test-vectors.md: real-file CRCs', skipUnlessReal.skip, () => {
   const text = real ? readRealText(join('..', '..', 'research', 'test-vectors.md')) : '';
   const rows = [...text.matchAll(/^\| `([^`]+)` \| ([0-9a-f]{4}):([0-9a-f]{4}) dev ([0-9a-f]{4}) ([0-9a-f]{4}) \| 0x([0-9A-F]{8}) \|$/gm)];
   test('the table has the 8 files', () => assert.equal(rows.length, 8));

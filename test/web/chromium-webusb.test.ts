@@ -6,7 +6,7 @@
  * as JSON from the driver (support/driver.ts); what the device saw comes from
  * the harness's state dump (flash bytes, erase log, transcript).
  */
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runWithDevices, umockdevAvailable, type RunResult } from '../e2e/harness/run.js';
 import type { DfuDeviceInfo } from '../../src/transport/types.js';
@@ -16,16 +16,23 @@ import { chromiumAvailable } from './support/chromium.js';
 import { bundleForBrowser, MODULE_PAGE } from './support/page-bundle.js';
 import { policyAvailable, writeWebUsbPolicy } from './support/policy.js';
 import { startStaticServer, type StaticServer } from './support/static-server.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const chromium = chromiumAvailable();
 const umockdev = umockdevAvailable();
 const policy = policyAvailable();
-const skip = !chromium.ok ? chromium.reason : !umockdev.ok ? umockdev.reason : !policy.ok ? policy.reason : false;
+const skip = !chromium.ok
+  ? (chromium.reason ?? 'Chromium is not usable')
+  : !umockdev.ok
+    ? (umockdev.reason ?? 'umockdev is not usable')
+    : !policy.ok
+      ? (policy.reason ?? 'no WebUSB policy')
+      : false;
 
 const F4 = { vendorId: 0x0483, productId: 0xdf11 };
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
-describe("WebUSB backend through Chromium's WebUSB stack on umockdev-emulated devices", { skip }, () => {
+describeOrSkip("WebUSB backend through Chromium's WebUSB stack on umockdev-emulated devices", skip, () => {
   let server: StaticServer;
   let removePolicy: (() => void) | undefined;
 

@@ -6,7 +6,7 @@
  * cycle, a DfuSe erase + download + upload + leave with the bytes in the
  * simulated flash, faults as typed errors, and the NEEDS_PERMISSION round trip.
  */
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'puppeteer-core';
 import { createSimBackend, SIM_PROFILES } from '../../src/sim/index.js';
@@ -15,6 +15,7 @@ import { pattern } from '../support/pattern.js';
 import { chromiumAvailable, launchChromium, openPage, type LaunchedBrowser } from './support/chromium.js';
 import { bundleForBrowser, builtWebFile, fakeUsbInjection, MODULE_PAGE } from './support/page-bundle.js';
 import { startStaticServer, type StaticServer } from './support/static-server.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const available = chromiumAvailable();
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -25,7 +26,7 @@ interface Transcript {
   result: string;
 }
 
-describe('WebUSB backend in Chromium over the fake navigator.usb', { skip: available.ok ? false : available.reason }, () => {
+describeOrSkip('WebUSB backend in Chromium over the fake navigator.usb', available.ok ? false : (available.reason ?? 'Chromium is not usable'), () => {
   let server: StaticServer;
   let launched: LaunchedBrowser;
   let browser: Browser;
