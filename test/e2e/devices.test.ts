@@ -14,7 +14,7 @@ const skip = harness.ok ? false : `umockdev harness unavailable: ${harness.reaso
 const CLI = ['node', 'bin/dfu-flash'];
 
 describeOrSkip('devices as they really behave (umockdev)', skip, () => {
-  test('one download on a runtime-mode app: detached, found again in DFU mode, flashed — well under 5 s', async () => {
+  test('one download on a runtime-mode app: detached, found again in DFU mode, flashed', async () => {
     const fw = pattern(20_000, 1);
     const r = await runWithDevices({
       profiles: ['runtime-app', 'mac-bluetooth'],
@@ -24,8 +24,10 @@ describeOrSkip('devices as they really behave (umockdev)', skip, () => {
     });
     assert.equal(r.code, 0, r.stderr);
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; phase?: string; elapsedMs?: number });
-    const wait = events.find((e) => e.type === 'phase-end' && e.phase === 'wait');
-    assert.ok(wait && wait.elapsedMs! < 2500, `found again after ${wait?.elapsedMs} ms (dfu-util sleeps 5 s)`);
+    // detached, waited for (found when it arrived, not after a fixed sleep: the virtual-clock test in
+    // test/integration/runtime-detach.test.ts checks that), then flashed, in that order
+    const phases = events.filter((e) => e.type === 'phase-end').map((e) => e.phase);
+    assert.deepEqual(phases.slice(0, 3), ['detach', 'wait', 'erase']);
     const app = r.devices.find((d) => d.profile === 'runtime-app')!;
     assert.equal(app.transcript.filter((t) => t.request === 'BUS_RESET').length, 0, 'bitWillDetach: no USB reset');
     const rom = r.devices.find((d) => d.profile === 'stm32f4-sysboot')!;

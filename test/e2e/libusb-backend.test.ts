@@ -129,7 +129,7 @@ describeOrSkip('libusb backend against an emulated STM32F4 system bootloader', s
       attempts[0].error.message,
       'DFU_GETSTATUS (bmRequestType 0xa1, wValue 0x0000, wIndex 0, wLength 6) to USB device 0483:df11 at 1-1 got no answer within 300 ms',
     );
-    assert.ok(attempts[0].elapsedMs >= 295 && attempts[0].elapsedMs < 1000, `timed out after ${attempts[0].elapsedMs} ms`);
+    assert.ok(attempts[0].elapsedMs >= 295, `timed out after ${attempts[0].elapsedMs} ms, before its 300 ms`);
     assert.deepEqual([attempts[1].ok, attempts[1].state, attempts[1].status], [true, 'dfuERROR', 'errFIRMWARE']);
     assert.deepEqual(r.devices[0]!.faultsFired, [{ request: 'DFU_GETSTATUS', action: 'silent' }]);
   });
@@ -142,16 +142,19 @@ describeOrSkip('libusb backend against an emulated STM32F4 system bootloader', s
     });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const { attempts, closeMs } = json(r);
+    // the device never answers: a transfer that waited for it, or a close() that waited for the cancelled
+    // transfers to come back, would hang until the harness's deadline (exit 124, not 0)
     assert.deepEqual(attempts.map((a: any) => a.error?.code), ['TIMEOUT', 'TIMEOUT', 'TIMEOUT']);
-    for (const a of attempts) assert.ok(a.elapsedMs < 800, `attempt took ${a.elapsedMs} ms`);
-    assert.ok(closeMs < 500, `close took ${closeMs} ms`);
-    assert.ok(r.elapsedMs < 8000);
+    assert.equal(typeof closeMs, 'number', 'close() returned');
+    assert.equal(r.timedOut, false);
   });
 
   test('a device that drops off the bus mid-transfer gives DEVICE_GONE', async () => {
     const r = await runWithDevices({
       profiles: [{ profile: 'stm32f4-sysboot', faults: [{ request: 'DFU_GETSTATUS', action: 'gone' }] }],
-      command: [process.execPath, PROBE, 'getstatus', '--count', '2', '--timeout', '500'],
+      // the transfer fails when the device leaves; a deadline far beyond that (a busy machine delays the
+      // removal, never the deadline) keeps TIMEOUT out of the race
+      command: [process.execPath, PROBE, 'getstatus', '--count', '2', '--timeout', '10000'],
     });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const { attempts } = json(r);

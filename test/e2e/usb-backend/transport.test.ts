@@ -60,7 +60,7 @@ describe('LibusbTransport transfers', () => {
     const t0 = performance.now();
     const e = await rejectsWith(t.controlIn({ ...GETSTATUS, wValue: 0x1234 }, { timeoutMs: 80 }), 'TIMEOUT');
     const elapsed = performance.now() - t0;
-    assert.ok(elapsed >= 95 && elapsed < 400, `deadline at timeout + margin, took ${elapsed} ms`);
+    assert.ok(elapsed >= 95, `deadline at timeout + margin, not before: took ${elapsed} ms`);
     assert.equal(
       e.message,
       'DFU_GETSTATUS (bmRequestType 0xa1, wValue 0x1234, wIndex 0, wLength 6) to USB device 0483:df11 at 1-1.4 got no answer within 80 ms',
