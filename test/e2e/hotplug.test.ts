@@ -134,15 +134,24 @@ describeOrSkip('libusb hotplug: watch() in a running program', skip, () => {
       command: [
         'sh',
         '-c',
-        `timeout 2 "${process.execPath}" "${HOTPLUG_PROBE}" --arrivals 1 --poll-list 20 --ready {dir}/ready; echo "watcher exit $?"; ` +
-          `"${process.execPath}" "${USB_PROBE}" list`,
+        // the watcher runs until a new process has listed the board, then lists once more and gives up
+        `"${process.execPath}" "${HOTPLUG_PROBE}" --arrivals 1 --poll-list 20 --ready {dir}/ready --give-up-on {dir}/listed & watcher=$!; ` +
+          `until "${process.execPath}" "${USB_PROBE}" list > {dir}/list.json && grep -q '"portPath":"1-1"' {dir}/list.json; do sleep 0.05; done; ` +
+          `touch {dir}/listed; wait $watcher; echo "watcher exit $?"; cat {dir}/list.json`,
       ],
       timeoutMs: 20000,
     });
     assert.equal(r.code, 0, r.stderr);
-    const [initial, verdict, list] = r.stdout.trim().split('\n');
-    assert.deepEqual(JSON.parse(initial!), { type: 'initial', devices: [] });
-    assert.equal(verdict, 'watcher exit 124', 'the watcher saw nothing and was stopped by timeout');
+    const out = r.stdout.trim().split('\n');
+    const [list, verdict] = [out.pop(), out.pop()];
+    const watcher = out.map((l) => JSON.parse(l) as ProbeLine);
+    assert.deepEqual(watcher[0], { type: 'initial', devices: [] });
+    assert.deepEqual(
+      watcher.map((l) => l.type),
+      ['initial', 'gave-up', 'summary'],
+      'a list() begun after another process listed the board still did not show it',
+    );
+    assert.equal(verdict, 'watcher exit 3', 'the watcher saw nothing and gave up');
     const later = JSON.parse(list!) as { devices: { portPath: string }[] };
     assert.deepEqual(
       later.devices.map((d) => d.portPath),

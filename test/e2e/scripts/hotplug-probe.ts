@@ -3,13 +3,14 @@
  * lists again on every change, for the hotplug tests. Prints one JSON line
  * per thing it saw, then a summary line:
  *
- *   node dist/test/e2e/scripts/hotplug-probe.js --arrivals 2 --departures 1 [--seen N] [--ready FILE] [--mark DIR] [--poll-list MS] [--public]
+ *   node dist/test/e2e/scripts/hotplug-probe.js --arrivals 2 --departures 1 [--seen N] [--ready FILE] [--mark DIR] [--poll-list MS] [--give-up-on FILE] [--public]
  *
  *   {"type":"initial","devices":[…]}                     what list() showed before anything changed
  *   {"type":"change","epochMs":…}                        watch() called back
  *   {"type":"arrive","key":…,"portPath":…,"serial":…,"epochMs":…,"changeEpochMs":…}
  *   {"type":"leave","key":…,"epochMs":…}
  *   {"type":"summary","changes":N,"resources":{…}}      after stop() and dispose()
+ *   {"type":"gave-up","lists":N}                         --give-up-on: stopped without seeing them all (exit 3)
  *
  * It stops once it has seen `--arrivals` new devices and `--departures`
  * departures (and `--seen` distinct devices, those listed at the start included), then stops watching, disposes the backend and returns from main:
@@ -18,12 +19,15 @@
  * `--ready FILE` is written once the watch is on (the harness's plugAfter
  * { file } anchor); `--mark DIR` writes DIR/arrived-<n> once the nth arrival is
  * listed (for unplugAfter { file: 'arrived-1' }); `--poll-list MS` also lists every MS ms without a change
- * (to see whether libusb's list changes at all without uevents); `--public` uses
+ * (to see whether libusb's list changes at all without uevents); `--give-up-on FILE`
+ * stops it once FILE exists, after one more list() begun after FILE was seen
+ * (so a test decides when it has waited long enough by an event, not a
+ * timer); `--public` uses
  * the package's public entry (`dfu-flash/usb`'s usbBackend()) instead of createUsbBackend().
  * Times are wall-clock milliseconds (performance.timeOrigin + now), the scale
  * the harness's timeline uses.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createUsbBackend } from '../../../src/transport/usb/index.js';
@@ -59,6 +63,8 @@ async function main(): Promise<void> {
   let arrivals = 0;
   let departures = 0;
   let changes = 0;
+  let lists = 0;
+  let gaveUp = false;
   let lastChange: number | undefined;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
@@ -76,6 +82,7 @@ async function main(): Promise<void> {
         again = false;
         const changeEpochMs = lastChange;
         const now = new Map((await backend.list()).map((d) => [d.key, d]));
+        lists++;
         const at = epoch();
         for (const [key, d] of now) {
           seen.add(key);
@@ -113,10 +120,27 @@ async function main(): Promise<void> {
   const ready = option('--ready');
   if (ready) writeFileSync(ready, 'watching\n');
   const poller = pollListMs > 0 ? setInterval(relist, pollListMs) : undefined;
+  const giveUpOn = option('--give-up-on');
+  const giveUp = giveUpOn
+    ? setInterval(() => {
+        if (gaveUp || !existsSync(giveUpOn)) return;
+        gaveUp = true;
+        void (async () => {
+          while (listing) await listing; // a list() already going may have begun before the file
+          relist();
+          await listing;
+          if (done()) return;
+          print({ type: 'gave-up', lists });
+          process.exitCode = 3;
+          finish();
+        })();
+      }, 20)
+    : undefined;
   if (done()) finish();
 
   await finished;
   if (poller) clearInterval(poller);
+  if (giveUp) clearInterval(giveUp);
   stop();
   stop(); // a second stop is harmless
   backend.dispose();
