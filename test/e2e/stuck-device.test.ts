@@ -55,7 +55,8 @@ describeOrSkip('stuck devices through libusb', skip, () => {
       profiles: [{ profile: 'stm32f4-sysboot', faults: [{ request: 'DFU_GETSTATUS', nth: 1, action: { stuck: 'reset', pollMs: 20 } }] }],
       timeScale: 0.05,
       files: { 'fw.bin': IMAGE },
-      command: ['sh', '-c', `${DOWNLOAD.join(' ')}; echo "first run: exit $?" >&2; sleep 1; ${DOWNLOAD.join(' ')}`],
+      // the second run waits (-w) for the board to come back from its reset: no fixed sleep to outrun
+      command: ['sh', '-c', `${DOWNLOAD.join(' ')}; echo "first run: exit $?" >&2; ${[...DOWNLOAD.slice(0, 3), '-w', ...DOWNLOAD.slice(3)].join(' ')}`],
       dumpRanges: [{ address: 0x08000000, length: IMAGE.length }],
     });
     assert.match(r.stderr, /left the bus after a USB reset and comes back freed/);
