@@ -72,6 +72,8 @@ class Bus:
         self.seqnum = 1000
         self.hubs = set()
         self.handlers = []  # keep handlers alive while clients may still use them
+        # devnode -> the device whose ioctl handler is attached there; it stays attached after an unplug
+        self.attached = {}
         self.devices = []
         self.occupied = {}  # (bus, port) -> the device on it
 
@@ -147,7 +149,11 @@ class Bus:
         device.uevents = uevents
         handler = UsbfsHandler(device)
         self.handlers.append(handler)
+        previous = self.attached.pop(devnode, None)
+        if previous is not None:  # the device number came round again (after 126 enumerations on the bus)
+            self._detach_ioctl(previous)
         self.testbed.attach_ioctl(devnode, handler)
+        self.attached[devnode] = device
         self.devices.append(device)
         self.occupied[(bus, port)] = device
         self.log.write('plug: sim %s on %d-%s as %s' % (sim_id, bus, port, devnode))
@@ -165,10 +171,10 @@ class Bus:
         if device.uevents:
             self.uevent('remove', device)
         self.host.record_change('unplug', device, device.uevents, reason)
-        try:
-            self.testbed.detach_ioctl(device.devnode)
-        except Exception as e:
-            self.log.write('detach_ioctl %s: %s' % (device.devnode, e))
+        # The ioctl handler stays attached: a process that still has the node open gets ENODEV from every
+        # ioctl, as from the kernel. Detaching it would reset that process's connection to the handler, and
+        # umockdev's preload aborts the process on its next ioctl (how late that ioctl comes depends on the
+        # scheduler: seen as an abort with 'Error communicating with ioctl socket' on a busy machine).
         self.testbed.remove_device(device.syspath)
         try:
             os.unlink(device.node_path)
@@ -177,6 +183,12 @@ class Bus:
         if self.occupied.get((device.bus, device.port)) is device:
             del self.occupied[(device.bus, device.port)]
         self.log.write('unplug: sim %s from %d-%s (%s)' % (device.sim_id, device.bus, device.port, device.devnode))
+
+    def _detach_ioctl(self, device):
+        try:
+            self.testbed.detach_ioctl(device.devnode)
+        except Exception as e:
+            self.log.write('detach_ioctl %s: %s' % (device.devnode, e))
 
     def uevent(self, action, device):
         self.seqnum += 1
