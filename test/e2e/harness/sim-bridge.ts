@@ -50,9 +50,21 @@ function parseSetup(hex: string): SetupPacket {
 
 /**
  * The host's CLOCK_MONOTONIC (Python's time.monotonic(), in ms) on the devices' clock (performance.now()):
- * both read the same kernel clock, and performance.now() is libuv's hrtime since the process's time origin.
+ * both read the same kernel clock, and performance.now() is libuv's hrtime since the process's time origin,
+ * so the two differ by a constant. It is measured with the performance.now() read between two hrtime reads,
+ * from the tightest of many tries: one pair of reads that the scheduler separated by a few ms would put
+ * every host time that much early, and a poll 1 ms after its 1 ms bwPollTimeout would count as early.
  */
-const MONOTONIC_TO_CLOCK_MS = performance.now() - Number(process.hrtime.bigint()) / 1e6;
+const MONOTONIC_TO_CLOCK_MS = ((): number => {
+  let best = { spanMs: Infinity, offsetMs: 0 };
+  for (let i = 0; i < 200; i++) {
+    const before = Number(process.hrtime.bigint()) / 1e6;
+    const clock = performance.now();
+    const after = Number(process.hrtime.bigint()) / 1e6;
+    if (after - before < best.spanMs) best = { spanMs: after - before, offsetMs: clock - (before + after) / 2 };
+  }
+  return best.offsetMs;
+})();
 
 /** The host's URB times for one control transfer (see protocol.ts), on the devices' clock. */
 function hostTimes(raw: unknown): SimHostTimes | undefined {
