@@ -12,13 +12,14 @@
  * Measured (diagnostic): the time from a board's arrival (the harness's plug)
  * to the first DFU request it receives (its transcript).
  */
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DfuStatus } from '../../src/dfu/constants.js';
 import { REPO_ROOT, runWithDevices, umockdevAvailable, type DeviceState, type RunResult } from './harness/run.js';
 import { pattern } from '../support/pattern.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const harness = umockdevAvailable();
 const skip = harness.ok ? false : `umockdev harness unavailable: ${harness.reason}`;
@@ -55,7 +56,7 @@ function arrivalToFirstRequest(r: RunResult): number[] {
   });
 }
 
-describe('dfu-flash station through libusb (umockdev)', { skip }, () => {
+describeOrSkip('dfu-flash station through libusb (umockdev)', skip, () => {
   test('three boards, two plugged in after the station started: each flashed exactly once with the right bytes, --count 3 ends it, three log lines', async (t) => {
     const r = await runWithDevices({
       profiles: [
