@@ -12,7 +12,7 @@
  * The screenshot in the README comes from the runtime-device test
  * (DFU_FLASH_SCREENSHOT=docs/web-flasher.png writes it there).
  */
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,11 +26,18 @@ import { startCliServer } from './support/cli-server.js';
 import { POLICY_DIR, policyAvailable, writeWebUsbPolicy, type PolicyDevice } from './support/policy.js';
 import { startStaticServer } from './support/static-server.js';
 import type { StepOutcome, UiStep } from './support/ui-steps.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const chromium = chromiumAvailable();
 const umockdev = umockdevAvailable();
 const policy = policyAvailable();
-const skip = !chromium.ok ? chromium.reason : !umockdev.ok ? umockdev.reason : !policy.ok ? policy.reason : false;
+const skip = !chromium.ok
+  ? (chromium.reason ?? 'Chromium is not usable')
+  : !umockdev.ok
+    ? (umockdev.reason ?? 'umockdev is not usable')
+    : !policy.ok
+      ? (policy.reason ?? 'no WebUSB policy')
+      : false;
 
 const F4: PolicyDevice = { vendorId: 0x0483, productId: 0xdf11 };
 const RUNTIME: PolicyDevice = { vendorId: 0x0483, productId: 0x5740 };
@@ -51,7 +58,7 @@ function dfuRequests(run: RunResult, device = 0): string[] {
   return run.devices[device]!.transcript.filter((t) => t.request.startsWith('DFU_')).map((t) => `${t.request} ${t.setup.wValue} ${t.setup.wLength}`);
 }
 
-describe("the flasher page through Chromium's WebUSB on umockdev-emulated boards", { skip }, () => {
+describeOrSkip("the flasher page through Chromium's WebUSB on umockdev-emulated boards", skip, () => {
   let dir: string;
   const policyName = `dfu-flash-test-page-${process.pid}`;
   const policyFile = join(POLICY_DIR, `${policyName}.json`);

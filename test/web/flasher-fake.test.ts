@@ -9,7 +9,7 @@
  * browser without WebUSB, labels and the keyboard, and a built site's one
  * button. What the devices hold afterwards is read from the simulated flash.
  */
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +27,7 @@ import { startFlasherSite } from './support/flasher-site.js';
 import { fakeUsbInjection } from './support/page-bundle.js';
 import { startStaticServer } from './support/static-server.js';
 import { runSteps, snapshot, type UiStep } from './support/ui-steps.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const available = chromiumAvailable();
 const FORMATS = join(REPO_ROOT, 'fixtures/formats');
@@ -52,7 +53,7 @@ async function simState(page: Page, index: number, length = 0, address?: number)
   })()`)) as SimState;
 }
 
-describe('the flasher page in Chromium over the fake navigator.usb', { skip: available.ok ? false : available.reason }, () => {
+describeOrSkip('the flasher page in Chromium over the fake navigator.usb', available.ok ? false : (available.reason ?? 'Chromium is not usable'), () => {
   let site: Awaited<ReturnType<typeof startFlasherSite>>;
   let launched: LaunchedBrowser;
   let browser: Browser;
