@@ -72,17 +72,18 @@ describeOrSkip('harness schedule', skip, () => {
         command: [
           'sh',
           '-c',
-          'dfu-util -a 0 -s 0x08000000 -D {dir}/fw.bin >/dev/null 2>&1; echo "download $?"; ' +
-            'dfu-util -w -a 0 -s 0x08000000:40960 -U {dir}/back.bin >/dev/null 2>&1; echo "upload $?"; ' +
-            'od -An -v -tx1 {dir}/back.bin | tr -d " \\n"',
+          'dfu-util -a 0 -s 0x08000000 -D {dir}/fw.bin >{dir}/dfu-util.log 2>&1; echo "download $?"; ' +
+            'dfu-util -w -a 0 -s 0x08000000:40960 -U {dir}/back.bin >>{dir}/dfu-util.log 2>&1; echo "upload $?"; ' +
+            'od -An -v -tx1 {dir}/back.bin | tr -d " \\n"; echo; cat {dir}/dfu-util.log',
         ],
         dumpRanges: [{ address: FLASH, length: fw.length }],
         timeoutMs: 30000,
       });
       assert.equal(r.code, 0, r.stderr);
-      const [download, upload, readBack] = r.stdout.split('\n');
-      assert.equal(download, 'download 74', 'dfu-util failed: the board left mid-download');
-      assert.equal(upload, 'upload 0', 'dfu-util -w found the board again and read it');
+      const [download, upload, readBack, ...said] = r.stdout.split('\n');
+      const dfuUtilSaid = `dfu-util said:\n${said.join('\n')}`;
+      assert.equal(download, 'download 74', `dfu-util failed: the board left mid-download\n${dfuUtilSaid}`);
+      assert.equal(upload, 'upload 0', `dfu-util -w found the board again and read it\n${dfuUtilSaid}`);
       assert.deepEqual(
         r.timeline.map((c) => [c.type, c.dev, c.port, c.devnum, c.reason]),
         [

@@ -163,14 +163,14 @@ class Bus:
         return device
 
     def unplug(self, device, reason=None):
-        """The device leaves the bus (URBs already failed by device.unplug())."""
-        device.unplug()
+        """The device leaves the bus: gone from sysfs and /dev first, then its URBs fail, then the uevent."""
         if getattr(device, 'removed', False):
+            device.unplug()
             return
         device.removed = True
-        if device.uevents:
-            self.uevent('remove', device)
-        self.host.record_change('unplug', device, device.uevents, reason)
+        # In this order: a process woken by a failed URB may rescan the bus at once (dfu-util -w, a station),
+        # and must not find the board still listed; if the harness were descheduled between the two steps,
+        # that process would open a node that is about to go and exit with ENODEV.
         # The ioctl handler stays attached: a process that still has the node open gets ENODEV from every
         # ioctl, as from the kernel. Detaching it would reset that process's connection to the handler, and
         # umockdev's preload aborts the process on its next ioctl (how late that ioctl comes depends on the
@@ -180,6 +180,10 @@ class Bus:
             os.unlink(device.node_path)
         except OSError:
             pass
+        device.unplug()
+        if device.uevents:
+            self.uevent('remove', device)
+        self.host.record_change('unplug', device, device.uevents, reason)
         if self.occupied.get((device.bus, device.port)) is device:
             del self.occupied[(device.bus, device.port)]
         self.log.write('unplug: sim %s from %d-%s (%s)' % (device.sim_id, device.bus, device.port, device.devnode))

@@ -122,8 +122,8 @@ class Host:
             self.log.write('event for unknown device: %r' % event)
             return
         self.log.write('bus event %s from sim %s: %s' % (kind, event.get('dev'), event.get('reason')))
-        # Nothing more reaches the device; its URBs fail in the same main-loop turn that removes it from
-        # sysfs (ahead of pending ioctls), so a process that saw them fail does not find it still listed.
+        # Nothing more reaches the device; its URBs fail in the main-loop turn that removes it from sysfs,
+        # right after the removal (Bus.unplug), so a process that saw them fail does not find it still listed.
         device.stop_sending()
         GLib.idle_add(self._left_idle, device, event, priority=GLib.PRIORITY_HIGH)
 
