@@ -27,6 +27,26 @@ const BY_REASON: Record<string, Fix> = {
   'cannot-download': () => 'choose another memory in the Memory list',
   'needs-permission': () => 'click “Select the board in DFU mode” and select it in the browser’s list: flashing continues from there',
   'still-runtime': () => 'start the board’s bootloader by hand (on STM32: BOOT0 high, then reset), then flash again',
+  'strings-unreadable': () =>
+    'unplug the board, plug it in again and click “Connect a device…”: some bootloaders (the STM32CubeMX DFU class among them) enumerate with unreadable strings now and then',
+  'image-outside-layout': (d) => {
+    const ranges = Array.isArray(d['ranges']) ? d['ranges'].filter((r): r is { start: number; end: number } => typeof r?.start === 'number' && typeof r?.end === 'number') : [];
+    const where = ranges.length === 0 ? '' : ` (${ranges.map((r) => `${hex(r.start)}-${hex(r.end - 1)}`).join(', ')})`;
+    return `check the Address field and the Memory list: the image must lie inside the chosen memory${where}`;
+  },
+  'image-past-address-space': () => 'check the address in the Address field: the image runs past the end of the 32-bit address space',
+  'sector-not-writable': (d) => {
+    const first = hex(d['firstWritable']);
+    const bootloader = d['readOnly'] === true ? 'read-only sectors usually hold a bootloader; ' : '';
+    return first === undefined
+      ? `${bootloader}choose another memory in the Memory list`
+      : `${bootloader}enter ${first} (the first writable address after it) in the Address field if the image belongs there`;
+  },
+  'empty-file': () => 'this file is empty: check that the build produced the firmware, then choose it again',
+  'empty-image': () => 'check that the build produced the firmware, then choose it again',
+  'damaged-suffix': () => 'the DFU suffix at the end of the file is damaged: get the firmware file again',
+  'dfu-named-not-dfu': () => 'this is not a DFU file (it may be encrypted or meant for another tool): if it is a raw binary, rename it to .bin and choose it again',
+  'wrong-format': () => 'its name says one format and its content does not match: rename it after what it holds, or choose another file',
 };
 
 const BY_CODE: Record<string, string> = {
@@ -45,9 +65,11 @@ function formatFix(details: Record<string, unknown>): string | undefined {
 /** The fix to show with `e` (undefined: nothing useful to add). */
 export function pageFix(e: unknown): string | undefined {
   if (!isDfuFlashError(e)) return undefined;
-  if (e.code === 'FORMAT') return formatFix(e.details) ?? e.hint;
   const reason = typeof e.details['reason'] === 'string' ? e.details['reason'] : undefined;
-  return (reason === undefined ? undefined : BY_REASON[reason]?.(e.details)) ?? BY_CODE[e.code] ?? e.hint;
+  // a reason the table knows wins over the format guess (an empty .bin is not "maybe a raw binary")
+  const byReason = reason === undefined ? undefined : BY_REASON[reason]?.(e.details);
+  if (e.code === 'FORMAT') return byReason ?? formatFix(e.details) ?? e.hint;
+  return byReason ?? BY_CODE[e.code] ?? e.hint;
 }
 
 /** The message to show after `error: `. */
