@@ -9,7 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,7 @@ before(() => {
   work = mkdtempSync(join(tmpdir(), 'dfu-flash-package-'));
   // a copy of the checkout's tracked files (as a clean clone has them), sharing node_modules
   const copy = join(work, 'checkout');
-  const files = sh('git', ['ls-files', '--cached', '--others', '--exclude-standard'], REPO).split('\n').filter((f) => f !== '' && existsSync(join(REPO, f)));
+  const files = sh('git', ['ls-files', '--cached', '--others', '--exclude-standard'], REPO).split('\n').filter((f) => f !== '' && existsSync(join(REPO, f)) && lstatSync(join(REPO, f)).isFile());
   for (const f of files) {
     mkdirSync(dirname(join(copy, f)), { recursive: true });
     copyFileSync(join(REPO, f), join(copy, f));
