@@ -8,26 +8,17 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runWithDevices, umockdevAvailable, type RunResult } from '../e2e/harness/run.js';
+import { runWithDevices, type RunResult } from '../e2e/harness/run.js';
 import type { DfuDeviceInfo } from '../../src/transport/types.js';
 import type { SimFaultSpec } from '../../src/sim/faults.js';
 import { pattern } from '../support/pattern.js';
-import { chromiumAvailable } from './support/chromium.js';
+import { realBrowserSkip } from './support/real-browser.js';
 import { bundleForBrowser, MODULE_PAGE } from './support/page-bundle.js';
-import { policyAvailable, writeWebUsbPolicy } from './support/policy.js';
+import { writeWebUsbPolicy } from './support/policy.js';
 import { startStaticServer, type StaticServer } from './support/static-server.js';
 import { describeOrSkip } from '../support/describe-or-skip.js';
 
-const chromium = chromiumAvailable();
-const umockdev = umockdevAvailable();
-const policy = policyAvailable();
-const skip = !chromium.ok
-  ? (chromium.reason ?? 'Chromium is not usable')
-  : !umockdev.ok
-    ? (umockdev.reason ?? 'umockdev is not usable')
-    : !policy.ok
-      ? (policy.reason ?? 'no WebUSB policy')
-      : false;
+const skip = realBrowserSkip();
 
 const F4 = { vendorId: 0x0483, productId: 0xdf11 };
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

@@ -19,25 +19,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { run } from '../../src/cli/main.js';
 import { memoryIo } from '../cli/helpers.js';
-import { REPO_ROOT, runWithDevices, umockdevAvailable, type DeviceSpec, type RunResult } from '../e2e/harness/run.js';
+import { REPO_ROOT, runWithDevices, type DeviceSpec, type RunResult } from '../e2e/harness/run.js';
 import { pattern } from '../support/pattern.js';
-import { chromiumAvailable } from './support/chromium.js';
+import { realBrowserSkip } from './support/real-browser.js';
 import { startCliServer } from './support/cli-server.js';
-import { POLICY_DIR, policyAvailable, writeWebUsbPolicy, type PolicyDevice } from './support/policy.js';
+import { POLICY_DIR, writeWebUsbPolicy, type PolicyDevice } from './support/policy.js';
 import { startStaticServer } from './support/static-server.js';
 import type { StepOutcome, UiStep } from './support/ui-steps.js';
 import { describeOrSkip } from '../support/describe-or-skip.js';
 
-const chromium = chromiumAvailable();
-const umockdev = umockdevAvailable();
-const policy = policyAvailable();
-const skip = !chromium.ok
-  ? (chromium.reason ?? 'Chromium is not usable')
-  : !umockdev.ok
-    ? (umockdev.reason ?? 'umockdev is not usable')
-    : !policy.ok
-      ? (policy.reason ?? 'no WebUSB policy')
-      : false;
+const skip = realBrowserSkip();
 
 const F4: PolicyDevice = { vendorId: 0x0483, productId: 0xdf11 };
 const RUNTIME: PolicyDevice = { vendorId: 0x0483, productId: 0x5740 };
