@@ -46,7 +46,7 @@ const BY_REASON: Record<string, Fix> = {
   'empty-image': () => 'check that the build produced the firmware, then choose it again',
   'damaged-suffix': () => 'the DFU suffix at the end of the file is damaged: get the firmware file again',
   'dfu-named-not-dfu': () => 'this is not a DFU file (it may be encrypted or meant for another tool): if it is a raw binary, rename it to .bin and choose it again',
-  'wrong-format': () => 'its name says one format and its content does not match: rename it after what it holds, or choose another file',
+  'wrong-format': () => 'its name says one format and its content does not match: rename it after what it holds, or choose another file (this one may be damaged)',
 };
 
 const BY_CODE: Record<string, string> = {

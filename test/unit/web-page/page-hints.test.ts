@@ -97,6 +97,13 @@ test('Intel HEX text named .bin: rename it to .hex (what the CLI says with --for
   assert.match(fixFor(e), /^rename the file to \.hex and choose it again/);
 });
 
+test('a name that does not match the content (.elf without the ELF magic), and a .dfu that is neither: rename, or another file', () => {
+  const elf = errorOf(() => parseFirmware(new Uint8Array(64).fill(1), { fileName: 'fw.elf' }), 'wrong-format');
+  assert.match(fixFor(elf), /^its name says one format and its content does not match: rename it .* or choose another file/);
+  const dfu = errorOf(() => parseFirmware(new Uint8Array(64).fill(2), { fileName: 'fw.dfu' }), 'dfu-named-not-dfu');
+  assert.match(fixFor(dfu), /rename it to \.bin and choose it again$/);
+});
+
 test('an error the table does not know keeps the library hint; a non-library error has no fix', () => {
   const e = new DfuFlashError('USB_IO', 'control transfer failed', { hint: 'plug the board in again', details: { reason: 'something-new' } });
   assert.equal(pageFix(e), 'plug the board in again');
