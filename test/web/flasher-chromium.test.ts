@@ -23,7 +23,8 @@ import { REPO_ROOT, runWithDevices, type DeviceSpec, type RunResult } from '../e
 import { pattern } from '../support/pattern.js';
 import { realBrowserSkip } from './support/real-browser.js';
 import { startCliServer } from './support/cli-server.js';
-import { POLICY_DIR, writeWebUsbPolicy, type PolicyDevice } from './support/policy.js';
+import { writeWebUsbPolicy, type PolicyDevice } from './support/policy.js';
+import type { PolicyGrant } from './support/policy-reload.js';
 import { startStaticServer } from './support/static-server.js';
 import type { StepOutcome, UiStep } from './support/ui-steps.js';
 import { describeOrSkip } from '../support/describe-or-skip.js';
@@ -37,7 +38,7 @@ const DONE = 'done$|^error:|select it to continue';
 const KIB100 = pattern(100 * 1024, 17);
 const F4_SECTORS_100K = [0x08000000, 0x08004000, 0x08008000, 0x0800c000, 0x08010000];
 
-type DriverStep = UiStep | { do: 'grant'; policyFile: string; origin: string; devices: PolicyDevice[] };
+type DriverStep = UiStep | ({ do: 'grant' } & PolicyGrant);
 
 interface Driven {
   results: StepOutcome[];
@@ -52,7 +53,6 @@ function dfuRequests(run: RunResult, device = 0): string[] {
 describeOrSkip("the flasher page through Chromium's WebUSB on umockdev-emulated boards", skip, () => {
   let dir: string;
   const policyName = `dfu-flash-test-page-${process.pid}`;
-  const policyFile = join(POLICY_DIR, `${policyName}.json`);
   let removePolicy: (() => void) | undefined;
 
   before(() => {
@@ -189,7 +189,7 @@ describeOrSkip("the flasher page through Chromium's WebUSB on umockdev-emulated 
           { do: 'wait-visible', testid: 'permission', deadlineMs: 60_000 },
           { do: 'read' },
           // what the user's choice in the chooser grants; no automation reaches Chromium's chooser itself
-          { do: 'grant', policyFile, origin: server.origin, devices: [RUNTIME, F4] },
+          { do: 'grant', name: policyName, owner: process.pid, origin: server.origin, devices: [RUNTIME, F4] },
           { do: 'click', testid: 'permission' },
           { do: 'wait-status', pattern: 'done$|^error:', deadlineMs: 90_000 },
           { do: 'screenshot', path: shot },

@@ -16,11 +16,10 @@
  * the browser or a page could not be driven (with the steps done so far).
  */
 import { launchAndOpen } from './chromium.js';
-import type { PolicyDevice } from './policy.js';
-import { grantByPolicy } from './policy-reload.js';
+import { grantByPolicy, type PolicyGrant } from './policy-reload.js';
 import { runStep, snapshot, type StepOutcome, type UiStep } from './ui-steps.js';
 
-type DriverStep = UiStep | { do: 'grant'; policyFile: string; origin: string; devices: PolicyDevice[] };
+type DriverStep = UiStep | ({ do: 'grant' } & PolicyGrant);
 
 interface Call {
   name: string;
@@ -73,7 +72,7 @@ async function driveSteps(url: string, steps: DriverStep[]): Promise<number> {
     await b.page.waitForFunction("document.body.dataset.ready === 'true'", { timeout: 30_000 });
     for (const step of steps) {
       if (step.do === 'grant') {
-        await grantByPolicy(b.browser, b.page, step.policyFile, step.origin, step.devices);
+        await grantByPolicy(b.browser, b.page, step);
         results.push({ step: 'grant' });
       } else {
         results.push(await runStep(b.page, step));
