@@ -100,12 +100,13 @@ describe('against simulated devices', () => {
       const r = await simRun(['download', '--leave-watch', '2000', '-a', '0', '-s', '0x08000000:leave', 'fw.bin'], ['stm32f4-sysboot'], {
         cwd: dir,
         setup: (backend, clock) => {
-          // BOOT0 still high: once the bootloader has left, it comes straight back
-          void (async () => {
-            for (let i = 0; i < 2000 && backend.bus.devices[0]!.connected; i++) await clock.sleep(20);
-            await clock.sleep(200);
-            backend.bus.plug(createSimDevice('stm32f4-sysboot', { clock }), '1-1');
-          })();
+          // BOOT0 still high: 200 ms after the bootloader has left the bus, it is back on the same port
+          // (on the bus's own event: a loop that looked every 20 ms of the fake clock could run out first)
+          const stop = backend.bus.watch((e) => {
+            if (e.type !== 'detach' || e.port !== '1-1') return;
+            stop();
+            void clock.sleep(200).then(() => backend.bus.plug(createSimDevice('stm32f4-sysboot', { clock }), '1-1'));
+          });
         },
       });
       assert.equal(r.code, 0, r.io.err());
