@@ -77,7 +77,7 @@ function rebuild(): void {
     try {
       g = JSON.parse(readFileSync(join(GRANTS_DIR, f), 'utf8')) as Grant;
     } catch {
-      continue; // a grant another process is replacing is renamed into place whole: this is not one
+      continue; // not a grant: grants are renamed into place whole, under the lock
     }
     if (alive(g.owner)) grants.push(g);
     else rmSync(join(GRANTS_DIR, f), { force: true });
