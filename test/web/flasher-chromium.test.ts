@@ -24,9 +24,9 @@ import { pattern } from '../support/pattern.js';
 import { realBrowserSkip } from './support/real-browser.js';
 import { startCliServer } from './support/cli-server.js';
 import { writeWebUsbPolicy, type PolicyDevice } from './support/policy.js';
-import type { PolicyGrant } from './support/policy-reload.js';
+import type { DriverStep } from './support/driver.js';
 import { startStaticServer } from './support/static-server.js';
-import type { StepOutcome, UiStep } from './support/ui-steps.js';
+import type { StepOutcome } from './support/ui-steps.js';
 import { describeOrSkip } from '../support/describe-or-skip.js';
 
 const skip = realBrowserSkip();
@@ -37,8 +37,6 @@ const DAPBOOT: PolicyDevice = { vendorId: 0x1209, productId: 0xdb42 };
 const DONE = 'done$|^error:|select it to continue';
 const KIB100 = pattern(100 * 1024, 17);
 const F4_SECTORS_100K = [0x08000000, 0x08004000, 0x08008000, 0x0800c000, 0x08010000];
-
-type DriverStep = UiStep | ({ do: 'grant' } & PolicyGrant);
 
 interface Driven {
   results: StepOutcome[];

@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { POLICY_FILE, policyAvailable, writeWebUsbPolicy } from './support/policy.js';
 
-const skip = policyAvailable().ok ? false : policyAvailable().reason;
+const policy = policyAvailable();
+const skip = policy.ok ? false : policy.reason;
 
 /** The origins the policy file grants, each with its devices as Chromium reads them. */
 function granted(): Record<string, unknown> {

@@ -165,7 +165,7 @@ class Bus:
     def unplug(self, device, reason=None):
         """The device leaves the bus: gone from sysfs and /dev first, then its URBs fail, then the uevent."""
         if getattr(device, 'removed', False):
-            device.unplug()
+            device.unplug()  # its URBs fail, should the first call have stopped before that
             return
         device.removed = True
         # In this order: a process woken by a failed URB may rescan the bus at once (dfu-util -w, a station),

@@ -16,10 +16,12 @@
  * the browser or a page could not be driven (with the steps done so far).
  */
 import { launchAndOpen } from './chromium.js';
-import { grantByPolicy, type PolicyGrant } from './policy-reload.js';
+import { grantByPolicy } from './policy-reload.js';
+import type { PolicyGrant } from './policy.js';
 import { runStep, snapshot, type StepOutcome, type UiStep } from './ui-steps.js';
 
-type DriverStep = UiStep | ({ do: 'grant' } & PolicyGrant);
+/** A step of --steps: one on the page, or a grant by policy (for a test importing the type: a type-only import runs nothing). */
+export type DriverStep = UiStep | ({ do: 'grant' } & PolicyGrant);
 
 interface Call {
   name: string;

@@ -1,12 +1,13 @@
 /**
  * Changing what a running Chromium grants by policy: replace the test's grant
- * (policy.ts rebuilds the managed policy file), then press "Reload policies" on chrome://policy (Chromium
- * re-reads the files; getDevices() then returns the newly allowed devices).
+ * (policy.ts rebuilds the managed policy file from every grant), then press
+ * "Reload policies" on chrome://policy (Chromium re-reads the files;
+ * getDevices() then returns the newly allowed devices).
  * Seen to work with Debian's Chromium headless; it stands in for a user
  * picking the device in the chooser, which no automation can reach.
  */
 import type { Browser, Page } from 'puppeteer-core';
-import { writeWebUsbPolicy, type PolicyDevice } from './policy.js';
+import { writeWebUsbPolicy, type PolicyGrant } from './policy.js';
 
 const CLICK_RELOAD = `(() => {
   const find = (root) => {
@@ -21,20 +22,11 @@ const CLICK_RELOAD = `(() => {
   return true;
 })()`;
 
-/** A grant made on behalf of the test process `owner` under its grant's `name` (see policy.ts). */
-export interface PolicyGrant {
-  name: string;
-  owner: number;
-  origin: string;
-  devices: PolicyDevice[];
-}
-
 const VISIBLE = "navigator.usb.getDevices().then((ds) => ds.length)";
 
-/** Rewrite the policy, reload it, and wait (hang guard 30 s) until `flasher` sees more devices than before. */
+/** Replace the grant of that name (the test process that owns it takes it back), reload the policy, and wait (hang guard 30 s) until `flasher` sees more devices than before. */
 export async function grantByPolicy(browser: Browser, flasher: Page, grant: PolicyGrant): Promise<void> {
   const before = (await flasher.evaluate(VISIBLE)) as number;
-  // replaces the test's grant of that name; the test takes it back when it is done
   writeWebUsbPolicy(grant.origin, grant.devices, grant.name, grant.owner);
   const page = await browser.newPage();
   try {

@@ -27,12 +27,16 @@ export interface PolicyDevice {
   productId?: number;
 }
 
-interface Grant {
-  /** The process whose grant it is: a grant whose owner is gone is dropped. */
+/** One test's grant: `origin` may use `devices`, while process `owner` runs; `name` identifies it (the same name again replaces it). */
+export interface PolicyGrant {
+  name: string;
   owner: number;
   origin: string;
   devices: PolicyDevice[];
 }
+
+/** What a grant's file holds (its name is the file's). */
+type Grant = Omit<PolicyGrant, 'name'>;
 
 export function policyAvailable(): { ok: boolean; reason?: string } {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
